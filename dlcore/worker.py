@@ -1,0 +1,122 @@
+"""The worker process: imports Keras once, then runs jobs one at a time.
+
+Started by ``dlcore.jobs.WorkerPool`` as ``python -m dlcore.worker`` (a fresh
+interpreter: no fork of the threaded server, and no re-import of the
+server's ``__main__``, which under Streamlit is the page script). It talks to
+the pool over two inherited socket pairs wrapped as multiprocessing
+``Connection`` objects: one for messages, one that the pool writes to in
+order to cancel the running job.
+"""
+
+from __future__ import annotations
+
+import importlib
+import argparse
+import os
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+# Modules a worker imports before it reports ready, so the first job is warm.
+WARM_MODULES: tuple[str, ...] = ("keras", "dlcore.training")
+TASK_PREFIX = "dlcore."
+
+
+def resolve_task(task: str) -> Any:
+    """Finds a task function from its ``"module:function"`` name.
+
+    Only functions in ``dlcore`` modules can be named, so a job payload can
+    never make a worker import arbitrary code.
+
+    Args:
+        task: For example ``"dlcore.training:run_training"``.
+
+    Returns:
+        The function.
+
+    Raises:
+        ValueError: If the name is malformed or outside ``dlcore``.
+    """
+    module_name, _, function_name = task.partition(":")
+    if not module_name.startswith(TASK_PREFIX) or not function_name.isidentifier():
+        raise ValueError(f"not a dlcore task: {task!r}")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def resident_megabytes() -> float:
+    """This process's resident memory in MB (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _error_payload(exc: BaseException) -> dict[str, Any]:
+    key = getattr(exc, "key", None)
+    if key is not None:  # a dlcore.spec.SettingError: the UI translates it
+        return {"key": key, "values": getattr(exc, "values", {})}
+    return {
+        "message": f"{type(exc).__name__}: {exc}",
+        "traceback": traceback.format_exc(limit=8),
+    }
+
+
+def worker_main(conn: Connection, cancel: Connection, max_rss_mb: float) -> None:
+    """Runs jobs received on ``conn`` until told to stop or orphaned.
+
+    Protocol: the worker sends ``("ready", None, {})`` once warm; it receives
+    ``(job_id, task, payload)`` tuples (``None`` means exit) and sends
+    ``(kind, job_id, data)`` messages: any number of task messages (such as
+    ``"epoch"``), then exactly one ``"done"`` (data = the task's result) or
+    ``"error"``. After a job it sends ``("recycle", None, {...})`` and exits
+    if its memory has grown past ``max_rss_mb``.
+
+    Args:
+        conn: This worker's end of a duplex pipe to the pool.
+        cancel: Readable once the pool has asked to cancel the running job.
+        max_rss_mb: Resident memory above which the worker retires.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    conn.send(("ready", None, {"pid": os.getpid()}))
+    while True:
+        try:
+            message = conn.recv()  # EOF when the server process is gone
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        job_id, task, payload = message
+        while cancel.poll():  # drop a cancel meant for an earlier job
+            cancel.recv_bytes()
+
+        def emit(kind: str, data: dict[str, Any], job_id: str = job_id) -> None:
+            conn.send((kind, job_id, data))
+
+        try:
+            result = resolve_task(task)(payload, emit, cancel.poll)
+        except Exception as exc:  # reported to the page, never raised there
+            conn.send(("error", job_id, _error_payload(exc)))
+        else:
+            conn.send(("done", job_id, result))
+        rss = resident_megabytes()
+        if rss > max_rss_mb:
+            conn.send(("recycle", None, {"rss_mb": rss}))
+            return
+
+
+def main() -> None:
+    """Entry point: ``python -m dlcore.worker --conn FD --cancel FD --max-rss MB``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--conn", type=int, required=True)
+    parser.add_argument("--cancel", type=int, required=True)
+    parser.add_argument("--max-rss", type=float, required=True)
+    args = parser.parse_args()
+    worker_main(Connection(args.conn), Connection(args.cancel), args.max_rss)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Red wine: the course's quality regressor, trained live."""
+
+import pandas as pd
+import streamlit as st
+
+from dlcore.data import WINE_FEATURES, load_dataset, wine_split
+from dlcore.spec import ModelSpec, TrainConfig, to_dict
+from dlcore.text import t
+from ui.frame import page_frame
+from ui.live import live_view, run_history, train_buttons
+from ui.panel import summary_table, training_panel
+from dlcore.charts import architecture_figure
+from ui.wine_results import wine_results
+
+PAGE = "wine"
+COURSE_MODEL = ModelSpec(n_inputs=len(WINE_FEATURES))  # 3 × Dense(512, relu) + Dense(1)
+COURSE_TRAINING = TrainConfig()  # adam, mae, batch 256, 10 epochs
+
+lang = page_frame(PAGE)
+st.title(f"🍷 {t('lesson.wine.title', lang)}")
+st.markdown(t("wine.intro", lang))
+
+raw = load_dataset("wine")
+split = wine_split()
+with st.expander(t("wine.data", lang), expanded=False):
+    st.caption(
+        t(
+            "wine.data_caption",
+            lang,
+            rows=len(raw),
+            cols=raw.shape[1],
+            train=len(split.y_train),
+            valid=len(split.y_valid),
+            xtrain=split.x_train.shape,
+            xvalid=split.x_valid.shape,
+        )
+    )
+    st.dataframe(raw.head(10), width="stretch")
+    st.markdown(f"**{t('wine.columns', lang)}**")
+    st.dataframe(
+        pd.DataFrame({"column": list(raw.columns), "": [t(f"data.column.{c}", lang) for c in raw.columns]}),
+        hide_index=True,
+        width="stretch",
+    )
+    span = split.target_range
+    qmin = float(split.minimum["quality"])
+    st.caption(t("wine.scaling", lang, span=span, qmin=qmin, qmax=qmin + span))
+
+st.subheader(t("wine.model", lang))
+model, train = training_panel(
+    lang, n_inputs=len(WINE_FEATURES), model_defaults=COURSE_MODEL, train_defaults=COURSE_TRAINING
+)
+if model is not None:
+    arch_col, summary_col = st.columns([3, 2])
+    arch_col.plotly_chart(architecture_figure(model, lang=lang), key="wine_arch", width="stretch")
+    summary_col.markdown(f"**{t('panel.summary', lang)}**")
+    summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch")
+    summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))
+
+
+def _label() -> str:
+    if model.depth == 0:
+        return t("wine.label_linear", lang)
+    return t("wine.label", lang, depth=model.depth, width=model.width, activation=t(f"activation.{model.activation}", lang))
+
+
+valid = model is not None and train is not None
+train_buttons(
+    PAGE,
+    lang,
+    payload=(lambda: {"model": to_dict(model), "train": to_dict(train), "data": {"dataset": "wine"}}) if valid else None,
+    meta=(lambda: {"model": to_dict(model), "train": to_dict(train), "label": _label()}) if valid else None,
+)
+live_view(
+    PAGE,
+    lang,
+    planned_epochs=train.epochs if train else COURSE_TRAINING.epochs,
+    loss_name=train.loss if train else COURSE_TRAINING.loss,
+)
+wine_results(PAGE, lang, split)
+run_history(PAGE, lang)

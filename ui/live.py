@@ -1,0 +1,212 @@
+"""Train/Stop buttons, the live learning-curve view and the run history.
+
+The live view is an ``st.fragment`` that polls the page's job every
+``POLL_SECONDS`` while it runs and redraws one chart under a stable key, so
+the job (which lives in a worker process) survives any rerun of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dlcore.charts import loss_figure, runs_figure
+from dlcore.runs import RUN_CAP, RunRecord, eta_seconds, history_from_events, epoch_seconds
+from dlcore.text import t
+from ui.pool import get_pool
+from ui.session_jobs import active_job, clear_runs, poll, runs, start_job
+
+POLL_SECONDS = 0.5
+TRAIN_TASK = "dlcore.training:run_training"
+
+
+def train_buttons(
+    page: str,
+    lang: str,
+    *,
+    payload: Callable[[], dict[str, Any]] | None,
+    meta: Callable[[], dict[str, Any]] | None,
+    task: str = TRAIN_TASK,
+) -> None:
+    """The Train button (key ``train``); disabled while a run is active or
+    the settings are invalid (``payload`` is None).
+
+    Args:
+        page: Page slug.
+        lang: Text language.
+        payload: Builds the job payload from the current settings.
+        meta: Builds the settings kept with the run.
+        task: Task name for the pool.
+    """
+
+    def start() -> None:
+        if active_job(page) is None and payload is not None and meta is not None:
+            start_job(page, task, payload(), meta())
+
+    st.button(
+        t("train.button", lang),
+        key="train",
+        type="primary",
+        on_click=start,
+        disabled=payload is None or active_job(page) is not None,
+        width="stretch",
+    )
+
+
+def _fmt_eta(seconds: float | None, lang: str) -> str:
+    if seconds is None:
+        return t("train.eta_unknown", lang)
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}:{secs:02d}" if minutes else f"{secs} s"
+
+
+def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
+    """``(level, text)`` describing how a run ended; level is an ``st`` call name."""
+    result = record.result
+    train = record.meta.get("train", {})
+    if result is None:
+        error = record.error or {}
+        if "key" in error:
+            return "error", t(error["key"], lang, **error.get("values", {}))
+        return "error", t("job.failed", lang, message=error.get("message", "?"))
+    reason = result["stop_reason"]
+    if reason == "diverged":
+        return "error", t(
+            "outcome.diverged",
+            lang,
+            epoch=result["diverged_epoch"],
+            lr=train.get("learning_rate"),
+            optimizer=t(f"optimizer.{train.get('optimizer', 'sgd')}", lang),
+        )
+    if reason == "early_stopping":
+        return "success", t("outcome.early_stopping", lang, stopped=result["stopped_epoch"], best=result["best_epoch"])
+    if reason == "cancelled":
+        return "warning", t("outcome.cancelled", lang, epochs=record.epochs_run)
+    return "success", t("outcome.completed", lang, epochs=record.epochs_run, seconds=result["seconds"])
+
+
+def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> None:
+    """The learning-curve chart: live while the page's job runs, else the
+    latest run (with the one before it dotted for comparison).
+
+    Args:
+        page: Page slug.
+        lang: Text language.
+        planned_epochs: Epochs of the current settings (x range when idle).
+        loss_name: Loss key of the current settings (y label when idle).
+    """
+    was_running = active_job(page) is not None
+    chart_key = f"{page}_live_chart"
+
+    @st.fragment(run_every=POLL_SECONDS if was_running else None)
+    def view() -> None:
+        entry = active_job(page)
+        snapshot = poll(page) if entry is not None else None
+        history = runs(page)
+        previous = history[-1] if history else None
+        if entry is not None and snapshot is not None and not snapshot.finished:
+            meta_train = entry["meta"]["train"]
+            total = int(meta_train["epochs"])
+            events = snapshot.events
+            done = sum(kind == "epoch" for kind, _ in events)
+            if snapshot.queue_position is not None:
+                ready = get_pool().stats()["ready"]
+                st.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
+            seconds = epoch_seconds(events)
+            st.progress(
+                done / total,
+                text=t(
+                    "train.progress",
+                    lang,
+                    epoch=done,
+                    epochs=total,
+                    seconds=seconds[-1] if seconds else 0.0,
+                    eta=_fmt_eta(eta_seconds(seconds, total), lang),
+                ),
+            )
+            fig = loss_figure(
+                history_from_events(events),
+                lang=lang,
+                total_epochs=total,
+                loss_name=meta_train["loss"],
+                compare=previous.history if previous else None,
+                compare_label=f"{t('runs.run', lang)} {previous.number}" if previous else None,
+            )
+            st.plotly_chart(fig, key=chart_key, width="stretch")
+            if snapshot.cancel_requested:
+                st.caption(t("train.stopping", lang))
+            else:
+                st.button(t("train.stop", lang), key="stop", on_click=get_pool().cancel, args=(entry["job_id"],))
+            return
+        if was_running:
+            st.rerun(scope="app")  # the run ended: redraw the page with its results
+        latest = history[-1] if history else None
+        before = history[-2] if len(history) > 1 else None
+        if latest is not None:
+            level, text = outcome_message(latest, lang)
+            getattr(st, level)(text)
+            result = latest.result or {}
+            fig = loss_figure(
+                latest.history,
+                lang=lang,
+                total_epochs=int(latest.meta["train"]["epochs"]),
+                loss_name=latest.meta["train"]["loss"],
+                best_epoch=result.get("best_epoch"),
+                stopped_epoch=result.get("stopped_epoch"),
+                compare=before.history if before else None,
+                compare_label=f"{t('runs.run', lang)} {before.number}" if before else None,
+            )
+        else:
+            fig = loss_figure({}, lang=lang, total_epochs=planned_epochs, loss_name=loss_name)
+        st.plotly_chart(fig, key=chart_key, width="stretch")
+
+    view()
+
+
+def run_history(page: str, lang: str) -> None:
+    """The session's runs: a table, an overlay of chosen runs' validation
+    curves, and a button to clear them."""
+    history = runs(page)
+    st.subheader(t("runs.title", lang))
+    if not history:
+        st.caption(t("runs.empty", lang))
+        return
+    table = pd.DataFrame(
+        [
+            {
+                t("runs.run", lang): r.number,
+                t("runs.model", lang): r.meta.get("label", ""),
+                t("runs.optimizer", lang): f"{t('optimizer.' + r.meta['train']['optimizer'], lang)} "
+                f"η={r.meta['train']['learning_rate']:g}",
+                t("runs.epochs", lang): r.epochs_run,
+                t("runs.best_val", lang): round(r.best()[0], 4) if r.best() else None,
+                t("runs.outcome", lang): r.stop_reason,
+            }
+            for r in reversed(history)
+        ]
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    numbers = [r.number for r in history]
+    chosen = st.multiselect(
+        t("runs.compare", lang),
+        numbers,
+        default=numbers[-3:],
+        key=f"{page}_compare_runs",
+        format_func=lambda n: f"{t('runs.run', lang)} {n}",
+    )
+    picked = [r for r in history if r.number in chosen]
+    if picked:
+        st.plotly_chart(
+            runs_figure(
+                [(f"{t('runs.run', lang)} {r.number}: {r.meta.get('label', '')}", r.history.get("val_loss", [])) for r in picked],
+                lang=lang,
+            ),
+            key=f"{page}_runs_chart",
+            width="stretch",
+        )
+    c1, c2 = st.columns([1, 3])
+    c1.button(t("runs.clear", lang), key=f"{page}_clear_runs", on_click=clear_runs, args=(page,))
+    c2.caption(t("runs.cap", lang, cap=RUN_CAP))

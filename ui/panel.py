@@ -1,0 +1,180 @@
+"""The shared model-and-training panel (wine, overfitting and classifier pages).
+
+Widget keys are stable names used by tests and shareable links: ``depth``,
+``width``, ``activation``, ``dropout``, ``batchnorm``, ``l1``, ``l2``,
+``loss``, ``optimizer``, ``learning_rate``, ``momentum``, ``batch_size``,
+``epochs``, ``early_stopping``, ``min_delta``, ``patience``,
+``restore_best``, ``seed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dlcore.spec import (
+    ACTIVATIONS,
+    BATCHNORM_PLACEMENTS,
+    LOSSES,
+    OPTIMIZERS,
+    ModelSpec,
+    SettingError,
+    TrainConfig,
+)
+from dlcore.text import t
+
+LEARNING_RATES: tuple[float, ...] = (
+    1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
+)  # fmt: skip
+BATCH_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+PENALTIES: tuple[float, ...] = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+
+MODEL_KEYS = ("depth", "width", "activation", "dropout", "batchnorm", "l1", "l2")
+TRAIN_KEYS = (
+    "loss", "optimizer", "learning_rate", "momentum", "batch_size", "epochs",
+    "early_stopping", "min_delta", "patience", "restore_best", "seed",
+)  # fmt: skip
+PANEL_KEYS = MODEL_KEYS + TRAIN_KEYS
+_SAVED = "panel_saved"
+
+
+def apply_settings(model: ModelSpec | None, train: TrainConfig | None) -> None:
+    """Puts a spec's values into the panel's widgets (presets use this).
+
+    Must run before the panel's widgets are drawn in a script run (or from a
+    button callback).
+
+    Args:
+        model: Model settings, or None to leave them.
+        train: Training settings, or None to leave them.
+    """
+    values: dict[str, Any] = {}
+    if model is not None:
+        values.update({k: v for k, v in asdict(model).items() if k in MODEL_KEYS})
+    if train is not None:
+        values.update({k: v for k, v in asdict(train).items() if k in TRAIN_KEYS})
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state.setdefault(_SAVED, {}).update(values)
+
+
+def _seed_state(defaults: dict[str, Any]) -> None:
+    # Streamlit forgets a widget's value when a run does not draw it (another
+    # page was open), so the panel keeps its own copy and restores from it.
+    saved = st.session_state.setdefault(_SAVED, {})
+    for key, default in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = saved.get(key, default)
+
+
+def _save_state() -> None:
+    saved = st.session_state.setdefault(_SAVED, {})
+    for key in PANEL_KEYS:
+        if key in st.session_state:
+            saved[key] = st.session_state[key]
+
+
+def _nearest(options: tuple[Any, ...], key: str) -> None:
+    value = st.session_state.get(key)
+    if value not in options:
+        st.session_state[key] = min(options, key=lambda o: abs(o - float(value or 0)))
+
+
+def training_panel(
+    lang: str,
+    *,
+    n_inputs: int,
+    model_defaults: ModelSpec,
+    train_defaults: TrainConfig,
+    losses: tuple[str, ...] = tuple(LOSSES),
+) -> tuple[ModelSpec | None, TrainConfig | None]:
+    """Draws the model and training controls and returns the chosen specs.
+
+    Args:
+        lang: Text language.
+        n_inputs: Number of input features of the page's data.
+        model_defaults: Initial model settings (the course's model).
+        train_defaults: Initial training settings.
+        losses: Loss choices offered.
+
+    Returns:
+        ``(model_spec, train_config)``; either is None (with an error shown)
+        when the settings are out of bounds, e.g. too many parameters.
+    """
+    defaults = {f.name: getattr(model_defaults, f.name) for f in fields(ModelSpec) if f.name in MODEL_KEYS}
+    defaults.update({f.name: getattr(train_defaults, f.name) for f in fields(TrainConfig) if f.name in TRAIN_KEYS})
+    _seed_state(defaults)
+    for key, options in (("learning_rate", LEARNING_RATES), ("batch_size", BATCH_SIZES), ("l1", PENALTIES), ("l2", PENALTIES)):
+        _nearest(options, key)
+    if st.session_state["loss"] not in losses:
+        st.session_state["loss"] = losses[0]
+
+    model_col, train_col = st.columns(2, gap="large")
+    with model_col:
+        st.markdown(f"**{t('panel.model', lang)}**")
+        st.slider(t("panel.depth", lang), 0, 8, key="depth", help=t("panel.depth_help", lang))
+        st.number_input(t("panel.width", lang), 1, 1024, step=1, key="width", disabled=st.session_state["depth"] == 0)
+        st.selectbox(
+            t("panel.activation", lang),
+            list(ACTIVATIONS),
+            key="activation",
+            format_func=lambda k: t(f"activation.{k}", lang),
+        )
+        st.slider(t("panel.dropout", lang), 0.0, 0.8, step=0.05, key="dropout", help=t("panel.dropout_help", lang))
+        st.selectbox(
+            t("panel.batchnorm", lang),
+            list(BATCHNORM_PLACEMENTS),
+            key="batchnorm",
+            format_func=lambda k: t(f"panel.batchnorm.{k}", lang),
+        )
+        c1, c2 = st.columns(2)
+        c1.select_slider(t("panel.l1", lang), PENALTIES, key="l1")
+        c2.select_slider(t("panel.l2", lang), PENALTIES, key="l2")
+    with train_col:
+        st.markdown(f"**{t('panel.training', lang)}**")
+        c1, c2 = st.columns(2)
+        c1.selectbox(t("panel.loss", lang), list(losses), key="loss", format_func=lambda k: t(f"loss.{k}", lang))
+        c2.selectbox(
+            t("panel.optimizer", lang),
+            list(OPTIMIZERS),
+            key="optimizer",
+            format_func=lambda k: t(f"optimizer.{k}", lang),
+        )
+        st.select_slider(t("panel.learning_rate", lang), LEARNING_RATES, key="learning_rate", format_func=lambda v: f"{v:g}")
+        if OPTIMIZERS[st.session_state["optimizer"]].uses_momentum:
+            st.slider(t("panel.momentum", lang), 0.0, 0.99, step=0.01, key="momentum")
+        c1, c2 = st.columns(2)
+        c1.select_slider(t("panel.batch_size", lang), BATCH_SIZES, key="batch_size")
+        c2.number_input(t("panel.epochs", lang), 1, 1000, step=1, key="epochs")
+        st.toggle(t("panel.early_stopping", lang), key="early_stopping")
+        if st.session_state["early_stopping"]:
+            c1, c2, c3 = st.columns(3)
+            c1.number_input(t("panel.min_delta", lang), 0.0, 1.0, step=0.001, format="%.4f", key="min_delta")
+            c2.number_input(t("panel.patience", lang), 1, 1000, step=1, key="patience")
+            c3.checkbox(t("panel.restore_best", lang), key="restore_best")
+        st.number_input(t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
+    _save_state()
+
+    state = st.session_state
+    try:
+        model = ModelSpec(n_inputs=n_inputs, **{k: state[k] for k in MODEL_KEYS}, output_activation=model_defaults.output_activation)
+        train = TrainConfig(**{k: state.get(k, defaults[k]) for k in TRAIN_KEYS})
+    except SettingError as exc:
+        st.error(t(exc.key, lang, **exc.values))
+        return None, None
+    return model, train
+
+
+def summary_table(model: ModelSpec, lang: str) -> pd.DataFrame:
+    """The model summary (layer, output shape, params) as a table."""
+    rows = model.summary_rows()
+    return pd.DataFrame(
+        {
+            t("panel.summary.layer", lang): [r["layer"] for r in rows],
+            t("panel.summary.shape", lang): [r["output_shape"] for r in rows],
+            t("panel.summary.params", lang): [r["params"] for r in rows],
+        }
+    )

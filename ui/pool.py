@@ -1,0 +1,20 @@
+"""The one worker pool of the server process, shared by all sessions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dlcore.jobs import WorkerPool
+
+
+@st.cache_resource(show_spinner=False)
+def get_pool() -> WorkerPool:
+    """Starts the worker pool on first use; every session shares it.
+
+    The pool is thread-safe (one lock, immutable snapshots), which is what
+    ``st.cache_resource`` requires of a shared object.
+
+    Returns:
+        The pool.
+    """
+    return WorkerPool()
