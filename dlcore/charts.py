@@ -51,7 +51,8 @@ NORMAL = ChartStyle()
 PROJECTOR = ChartStyle(font_size=20, line_width=4.0, marker_size=11, height=440)
 
 
-def _layout(fig: go.Figure, style: ChartStyle, title: str, x_title: str, y_title: str) -> go.Figure:
+def apply_layout(fig: go.Figure, style: ChartStyle, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Applies the shared look (palette, fonts, margins, titles) to a figure."""
     fig.update_layout(
         title={"text": title, "x": 0.01, "xanchor": "left"},
         font={"size": style.font_size},
@@ -147,7 +148,7 @@ def loss_figure(
             annotation_text=t("chart.stopped_here", lang, epoch=stopped_epoch),
             annotation_position="top left",
         )
-    fig = _layout(
+    fig = apply_layout(
         fig,
         style,
         t("chart.loss_title", lang),
@@ -202,7 +203,7 @@ def runs_figure(
                     hovertemplate=f"{label}<br>{t('chart.epoch', lang)} %{{x}}: %{{y:.4f}}<extra></extra>",
                 )
             )
-    return _layout(fig, style, t("chart.runs_title", lang), t("chart.epoch", lang), t("chart.valid_loss", lang))
+    return apply_layout(fig, style, t("chart.runs_title", lang), t("chart.epoch", lang), t("chart.valid_loss", lang))
 
 
 def prediction_figure(
@@ -245,7 +246,7 @@ def prediction_figure(
             ),
         ]
     )
-    return _layout(
+    return apply_layout(
         fig,
         style,
         t("chart.pred_title", lang),
@@ -338,7 +339,7 @@ def architecture_figure(spec: ModelSpec, *, lang: str, style: ChartStyle = NORMA
             showlegend=False,
         )
     )
-    fig = _layout(fig, style, t("arch.title", lang, params=f"{spec.param_count():,}"), "", "")
+    fig = apply_layout(fig, style, t("arch.title", lang, params=f"{spec.param_count():,}"), "", "")
     fig.update_xaxes(visible=False, range=[-0.6, len(columns) - 0.4])
     fig.update_yaxes(visible=False, range=[-1.4, 1.6])
     fig.update_layout(height=int(style.height * 0.8))

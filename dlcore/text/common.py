@@ -137,4 +137,7 @@ EN: dict[str, str] = {
     "runs.compare": "Runs to compare",
     "runs.clear": "Clear history",
     "runs.cap": "The last {cap} runs are kept.",
+    # Short computations in the compute worker
+    "compute.timeout": "The computation took longer than {seconds:g} s and was stopped. Try smaller settings.",
+    "compute.running": "Asking Keras…",
 }
