@@ -1,13 +1,24 @@
-"""Shared fixtures: AppTest on a page, reached through the real entry point."""
+"""Shared fixtures: AppTest on a page, and Keras tasks run in a worker.
+
+Rule: no test imports Keras or TensorFlow in the pytest process, because the
+same process plays the Streamlit server in AppTest, and the server must never
+hold Keras. Tests of Keras code run it where the app runs it: as a task in a
+worker (the ``run_task`` fixture), or in a subprocess. ``pytest_sessionfinish``
+fails the run if Keras got imported anyway.
+"""
 
 from __future__ import annotations
 
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from dlcore.jobs import DONE, WorkerPool
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -47,3 +58,41 @@ def run_until(at: AppTest, done: Callable[[AppTest], bool], timeout: float = 120
 @pytest.fixture
 def page() -> Callable[..., AppTest]:
     return open_page
+
+
+@pytest.fixture(scope="session")
+def task_pool() -> Iterator[WorkerPool]:
+    """A one-worker pool for running Keras tasks from tests."""
+    pool = WorkerPool(size=1, idle_timeout=600)
+    assert pool.wait_ready(180), "the worker did not start"
+    yield pool
+    pool.shutdown()
+
+
+@pytest.fixture
+def run_task(task_pool: WorkerPool) -> Callable[..., dict[str, Any]]:
+    """Runs ``run_task("dlcore.module:function", payload)`` in a worker and
+    returns the task's result; fails the test with the worker's error."""
+
+    def run(task: str, payload: dict[str, Any], timeout: float = 300.0) -> dict[str, Any]:
+        job_id = task_pool.submit(task, payload)
+        deadline = time.monotonic() + timeout
+        while True:
+            snapshot = task_pool.snapshot(job_id)
+            assert snapshot is not None
+            if snapshot.finished:
+                break
+            assert time.monotonic() < deadline, f"{task} timed out"
+            time.sleep(0.02)
+        assert snapshot.state == DONE, f"{task} failed: {snapshot.error}"
+        assert snapshot.result is not None
+        return {**snapshot.result, "_events": snapshot.events}
+
+    return run
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    leaked = sorted(name for name in ("tensorflow", "keras") if name in sys.modules)
+    if leaked:
+        print(f"\nERROR: {leaked} imported in the test process (the server must never import Keras)")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

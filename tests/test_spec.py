@@ -1,0 +1,134 @@
+"""Model specs: Keras agrees with the spec's parameter count and layer order."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import asdict
+
+import pytest
+
+from dlcore.spec import MAX_PARAMS, ModelSpec, SettingError, TrainConfig
+from tests.conftest import ROOT
+
+SPECS = [
+    ModelSpec(n_inputs=11),  # the course's wine model
+    ModelSpec(n_inputs=11, depth=0),  # the linear unit
+    ModelSpec(n_inputs=3, depth=1, width=16),
+    ModelSpec(n_inputs=11, depth=2, width=16, batchnorm="after", dropout=0.3, l2=0.01),
+    ModelSpec(n_inputs=2, depth=3, width=7, batchnorm="before_activation", activation="tanh", output_activation="sigmoid"),
+    ModelSpec(n_inputs=34, depth=2, width=4, output_activation="sigmoid"),
+]
+
+KERAS_SCRIPT = """
+import json, sys
+from dlcore.keras_build import build_model
+from dlcore.spec import ModelSpec
+out = []
+for fields in json.loads(sys.stdin.read()):
+    model = build_model(ModelSpec(**fields))
+    out.append({
+        "count": model.count_params(),
+        "layers": [type(layer).__name__ for layer in model.layers],
+        "shapes": [list(layer.output.shape)[1:] for layer in model.layers],
+        "names": [layer.name for layer in model.layers],
+    })
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def keras_models() -> list[dict]:
+    """What Keras itself builds from each spec (in a subprocess: the test
+    process never imports Keras)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", KERAS_SCRIPT],
+        input=json.dumps([asdict(s) for s in SPECS]),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_course_model_has_531969_parameters() -> None:
+    assert ModelSpec(n_inputs=11).param_count() == 531_969
+
+
+@pytest.mark.parametrize("index", range(len(SPECS)))
+def test_param_count_equals_keras_count_params(index: int, keras_models: list[dict]) -> None:
+    assert SPECS[index].param_count() == keras_models[index]["count"]
+
+
+@pytest.mark.parametrize("index", range(len(SPECS)))
+def test_summary_rows_match_keras_layers(index: int, keras_models: list[dict]) -> None:
+    rows = SPECS[index].summary_rows()
+    built = keras_models[index]
+    assert [r["layer"].split(" ")[1].strip("()") for r in rows] == built["layers"]
+    assert [r["output_shape"] for r in rows] == [f"(None, {s[0]})" for s in built["shapes"]]
+
+
+def test_batchnorm_after_the_layer_is_the_course_order() -> None:
+    # Slide "可以放在一層後": Dense(16, activation='relu'), BatchNormalization()
+    spec = ModelSpec(n_inputs=11, depth=1, width=16, batchnorm="after")
+    assert [layer.kind for layer in spec.layers()] == ["Dense", "BatchNormalization", "Dense"]
+    assert spec.layers()[0].kwargs["activation"] == "relu"
+
+
+def test_batchnorm_inside_the_layer_is_the_course_order() -> None:
+    # Slide "也可以放在一層中間": Dense(16), BatchNormalization(), Activation('relu')
+    spec = ModelSpec(n_inputs=11, depth=1, width=16, batchnorm="before_activation")
+    kinds = [layer.kind for layer in spec.layers()]
+    assert kinds == ["Dense", "BatchNormalization", "Activation", "Dense"]
+    assert "activation" not in spec.layers()[0].kwargs
+    assert spec.layers()[2].kwargs == {"activation": "relu"}
+
+
+def test_dropout_follows_each_hidden_layer() -> None:
+    spec = ModelSpec(n_inputs=11, depth=2, width=16, dropout=0.3)
+    assert [layer.kind for layer in spec.layers()] == ["Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert spec.layers()[1].kwargs == {"rate": 0.3}
+
+
+def test_over_five_million_parameters_is_refused_before_building() -> None:
+    with pytest.raises(SettingError) as info:
+        ModelSpec(n_inputs=11, depth=8, width=1024)
+    assert info.value.key == "error.too_many_params"
+    assert info.value.values["count"] > MAX_PARAMS
+    # 1024 wide and 4 deep (3.16 M) is allowed.
+    assert ModelSpec(n_inputs=11, depth=4, width=1024).param_count() < MAX_PARAMS
+
+
+@pytest.mark.parametrize(
+    ("cls", "fields"),
+    [
+        (ModelSpec, {"n_inputs": 11, "depth": 9}),
+        (ModelSpec, {"n_inputs": 11, "width": 0}),
+        (ModelSpec, {"n_inputs": 11, "dropout": 0.95}),
+        (ModelSpec, {"n_inputs": 11, "activation": "eval"}),
+        (ModelSpec, {"n_inputs": 11, "l2": float("nan")}),
+        (TrainConfig, {"epochs": 0}),
+        (TrainConfig, {"epochs": 1001}),
+        (TrainConfig, {"learning_rate": 100.0}),
+        (TrainConfig, {"optimizer": "lbfgs"}),
+        (TrainConfig, {"batch_size": 0}),
+    ],
+)
+def test_absurd_settings_are_refused_with_a_catalogue_message(cls: type, fields: dict) -> None:
+    from dlcore.text import t
+
+    with pytest.raises(SettingError) as info:
+        cls(**fields)
+    assert t(info.value.key, "en", **info.value.values)
+
+
+def test_course_defaults() -> None:
+    config = TrainConfig()
+    assert (config.optimizer, config.loss, config.batch_size, config.epochs) == ("adam", "mae", 256, 10)
+    assert (config.min_delta, config.patience, config.restore_best) == (0.001, 20, True)
+    spec = ModelSpec(n_inputs=11)
+    assert (spec.depth, spec.width, spec.activation) == (3, 512, "relu")
