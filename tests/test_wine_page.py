@@ -1,0 +1,95 @@
+"""The red-wine page in AppTest: render, train two epochs, keep the run."""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+
+import numpy as np
+
+from tests.conftest import open_page, run_until
+
+PAGE = "pages/6_wine.py"
+
+
+def trace_values(chart, axis: str = "y") -> list[list[float]]:
+    """The numbers of each trace of a Plotly chart element (decodes bdata)."""
+    out = []
+    for trace in json.loads(chart.proto.spec)["data"]:
+        values = trace.get(axis, [])
+        if isinstance(values, dict) and "bdata" in values:
+            values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+        out.append(list(values))
+    return out
+
+
+def chart(at, key: str):
+    return next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key) or key in c.proto.id)
+
+
+def test_page_renders_with_course_defaults_and_summary() -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.button(key="train").label == "Train"
+    assert at.slider(key="depth").value == 3 and at.number_input(key="width").value == 512
+    assert at.selectbox(key="optimizer").value == "adam" and at.selectbox(key="loss").value == "mae"
+    assert at.select_slider(key="batch_size").value == 256 and at.number_input(key="epochs").value == 10
+    summary = next(d.value for d in at.dataframe if "Param #" in d.value.columns)
+    assert summary["Param #"].tolist() == [6144, 262_656, 262_656, 513]
+    assert summary["Param #"].sum() == 531_969
+    assert any("Total params: 531,969" in c.value for c in at.caption)
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+
+
+def test_train_two_epochs_streams_to_chart_and_history() -> None:
+    at = open_page(PAGE)
+    at.number_input(key="epochs").set_value(2).run()
+    at.button(key="train").click().run()
+    assert not at.exception
+    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    assert not at.exception
+    runs = at.session_state["runs"]["wine"]
+    assert len(runs) == 1 and runs[0].epochs_run == 2
+    live = trace_values(chart(at, "wine_live_chart"))
+    assert [len(v) for v in live[:2]] == [2, 2]  # training and validation loss, 2 epochs each
+    assert any("Finished all 2 epochs" in s.value for s in at.success)
+    labels = {m.label: m.value for m in at.metric}
+    best = min(runs[0].history["val_loss"])
+    assert labels["Best validation MAE"] == f"{best:.4f}"
+    assert labels["In quality points"] == f"{best * 5:.3f}"  # quality spans 3..8 in training
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+
+    # A second run is compared with the first and both are in the history table.
+    at.number_input(key="epochs").set_value(1).run()
+    at.button(key="train").click().run()
+    run_until(at, lambda a: not a.session_state["jobs"] and len(a.session_state["runs"]["wine"]) == 2)
+    assert not at.exception
+    assert len(at.dataframe[-1].value) == 2
+    at.button(key="wine_clear_runs").click().run()
+    assert at.session_state["runs"]["wine"] == []
+
+
+def test_too_many_parameters_refused_with_message() -> None:
+    at = open_page(PAGE)
+    at.slider(key="depth").set_value(8).run()
+    at.number_input(key="width").set_value(1024).run()
+    assert not at.exception
+    assert any("limit is 5,000,000" in e.value for e in at.error)
+    assert at.button(key="train").disabled
+
+
+def test_diverging_learning_rate_explained_and_page_usable() -> None:
+    at = open_page(PAGE)
+    at.slider(key="depth").set_value(1).run()
+    at.number_input(key="width").set_value(16).run()
+    at.selectbox(key="optimizer").set_value("sgd").run()
+    at.select_slider(key="learning_rate").set_value(10.0).run()
+    at.selectbox(key="loss").set_value("mse").run()
+    at.select_slider(key="batch_size").set_value(32).run()
+    at.number_input(key="epochs").set_value(30).run()
+    at.button(key="train").click().run()
+    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    assert not at.exception
+    assert any("learning rate (10.0) is too high" in e.value for e in at.error)
+    assert not at.button(key="train").disabled  # the session stays usable
