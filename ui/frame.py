@@ -6,6 +6,8 @@ import streamlit as st
 
 from dlcore.lessons import LESSONS
 from dlcore.text import DEFAULT_LANGUAGE, t
+from ui.compute import get_compute_pool
+from ui.pool import get_pool
 from ui.session_jobs import harvest_all
 
 STATUS_POLL_SECONDS = 2.0
@@ -23,6 +25,10 @@ def page_frame(slug: str | None) -> str:
     lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
     title = t("app.title", lang) if slug is None else t(f"lesson.{slug}.title", lang)
     st.set_page_config(page_title=f"{title} · DL Playground", page_icon="🧠", layout="wide")
+    # The first visit to any page starts the worker processes, so TensorFlow is
+    # already imported there by the time somebody presses Train.
+    get_pool()
+    get_compute_pool()
     with st.sidebar:
         st.page_link("app.py", label=t("nav.home", lang), icon="🗺️")
         st.caption(t("nav.lessons", lang))

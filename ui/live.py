@@ -103,6 +103,11 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
 
     @st.fragment(run_every=POLL_SECONDS if was_running else None)
     def view() -> None:
+        # The same slots in every state: a status container, one progress bar,
+        # the chart, then the Stop button. The chart keeps its position and
+        # element type, so the browser updates it in place instead of
+        # remounting it (a remount blanks the chart for a moment).
+        status, progress, plot, stop = st.container(), st, st, st
         entry = active_job(page)
         snapshot = poll(page) if entry is not None else None
         history = runs(page)
@@ -114,9 +119,13 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
             done = sum(kind == "epoch" for kind, _ in events)
             if snapshot.queue_position is not None:
                 ready = get_pool().stats()["ready"]
-                st.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
+                status.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
+            elif snapshot.cancel_requested:
+                status.caption(t("train.stopping", lang))
+            else:
+                status.caption(t("train.running", lang))
             seconds = epoch_seconds(events)
-            st.progress(
+            progress.progress(
                 done / total,
                 text=t(
                     "train.progress",
@@ -135,11 +144,9 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
                 compare=previous.history if previous else None,
                 compare_label=f"{t('runs.run', lang)} {previous.number}" if previous else None,
             )
-            st.plotly_chart(fig, key=chart_key, width="stretch")
-            if snapshot.cancel_requested:
-                st.caption(t("train.stopping", lang))
-            else:
-                st.button(t("train.stop", lang), key="stop", on_click=get_pool().cancel, args=(entry["job_id"],))
+            plot.plotly_chart(fig, key=chart_key, width="stretch")
+            if not snapshot.cancel_requested:
+                stop.button(t("train.stop", lang), key="stop", on_click=get_pool().cancel, args=(entry["job_id"],))
             return
         if was_running:
             st.rerun(scope="app")  # the run ended: redraw the page with its results
@@ -147,12 +154,17 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
         before = history[-2] if len(history) > 1 else None
         if latest is not None:
             level, text = outcome_message(latest, lang)
-            getattr(st, level)(text)
+            getattr(status, level)(text)
+            total = int(latest.meta["train"]["epochs"])
+            progress.progress(
+                min(latest.epochs_run / total, 1.0),
+                text=t("train.progress_done", lang, number=latest.number, epoch=latest.epochs_run, epochs=total),
+            )
             result = latest.result or {}
             fig = loss_figure(
                 latest.history,
                 lang=lang,
-                total_epochs=int(latest.meta["train"]["epochs"]),
+                total_epochs=total,
                 loss_name=latest.meta["train"]["loss"],
                 best_epoch=result.get("best_epoch"),
                 stopped_epoch=result.get("stopped_epoch"),
@@ -160,8 +172,10 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
                 compare_label=f"{t('runs.run', lang)} {before.number}" if before else None,
             )
         else:
+            status.caption(t("train.idle", lang))
+            progress.progress(0.0, text=t("train.progress_none", lang, epochs=planned_epochs))
             fig = loss_figure({}, lang=lang, total_epochs=planned_epochs, loss_name=loss_name)
-        st.plotly_chart(fig, key=chart_key, width="stretch")
+        plot.plotly_chart(fig, key=chart_key, width="stretch")
 
     view()
 

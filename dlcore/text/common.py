@@ -91,6 +91,10 @@ EN: dict[str, str] = {
     "train.warming": "The trainers are warming up (loading TensorFlow)…",
     "train.progress": "Epoch {epoch}/{epochs} · {seconds:.1f} s · ETA {eta}",
     "train.stopping": "Stopping after the current batch…",
+    "train.running": "Training… every epoch is drawn as it ends.",
+    "train.idle": "Press **Train** to start; the curves appear here epoch by epoch.",
+    "train.progress_done": "Run {number}: {epoch}/{epochs} epochs",
+    "train.progress_none": "0/{epochs} epochs",
     "train.eta_unknown": "…",
     "train.running_elsewhere": "A run is already in progress; wait for it or stop it first.",
     # Outcomes
