@@ -1,0 +1,71 @@
+"""The Dockerfile, compose file, Streamlit config and README agree.
+
+No Docker engine runs on the development machines, so these checks keep the
+container honest; CI builds the same environment from requirements.txt.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from dlcore.upload import MAX_UPLOAD_BYTES
+from tests.conftest import ROOT
+
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+README = (ROOT / "README.md").read_text()
+COMPOSE = (ROOT / "docker-compose.yml").read_text()
+CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+
+
+def instruction(name: str) -> list[str]:
+    joined = DOCKERFILE.replace("\\\n", " ")
+    return [line.split(None, 1)[1] for line in joined.splitlines() if line.startswith(name + " ")]
+
+
+def test_dockerfile_base_user_port_health_and_command() -> None:
+    assert instruction("FROM") == ["python:3.11-slim"]
+    users = instruction("USER")
+    assert users and users[-1] not in {"root", "0"}
+    assert "useradd" in DOCKERFILE
+    assert instruction("EXPOSE") == ["8501"]
+    (health,) = instruction("HEALTHCHECK")
+    assert "http://127.0.0.1:8501/_stcore/health" in health
+    (cmd,) = instruction("CMD")
+    assert cmd == '["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501"]'
+    assert "pip install --no-cache-dir -r requirements.txt" in DOCKERFILE
+
+
+def test_readme_gives_the_docker_commands_that_match() -> None:
+    assert "docker build -t dl-playground ." in README
+    assert "docker run -p 8501:8501 dl-playground" in README
+    assert "docker compose up -d" in README
+    assert "sticky sessions" in README
+
+
+def test_compose_has_restart_health_memory_and_slots() -> None:
+    assert "restart: unless-stopped" in COMPOSE
+    assert "/_stcore/health" in COMPOSE
+    assert re.search(r"mem_limit: \d+g", COMPOSE)
+    assert "DLP_WORKERS" in COMPOSE
+    assert '"8501:8501"' in COMPOSE
+
+
+def test_streamlit_config_is_classroom_safe() -> None:
+    assert CONFIG["browser"]["gatherUsageStats"] is False
+    assert CONFIG["server"]["enableXsrfProtection"] is True
+    assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
+def test_readme_commands_are_what_ci_runs() -> None:
+    run_cmd = "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/streamlit run app.py"
+    test_cmd = "python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt && .venv/bin/python -m pytest"
+    assert run_cmd in README and test_cmd in README
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "-r requirements-dev.txt" in ci and ".venv/bin/python -m pytest" in ci
+
+
+def test_requirements_are_pinned_and_cpu_tensorflow_on_linux_x86() -> None:
+    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
+    assert all("==" in line for line in lines)
+    assert any(l.startswith("tensorflow-cpu==") and 'platform_machine == "x86_64"' in l for l in lines)
