@@ -102,31 +102,42 @@ def streamlit_server(env: dict[str, str] | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def chromium(viewport: tuple[int, int] = (1280, 900)) -> Iterator:
-    """A fresh headless Chromium page; every request to a host other than
-    127.0.0.1 is blocked and recorded in ``page.blocked_requests``."""
+def chromium_pages(count: int, viewport: tuple[int, int] = (1280, 900)) -> Iterator[list]:
+    """``count`` headless Chromium pages, each in its own browser context (its
+    own cookies: a separate Streamlit session). Every request to a host other
+    than 127.0.0.1 is blocked and recorded in ``page.blocked_requests``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-            page = context.new_page()
-            blocked: list[str] = []
+            pages = []
+            for _ in range(count):
+                context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+                page = context.new_page()
+                blocked: list[str] = []
 
-            def guard(route) -> None:
-                url = route.request.url
-                if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-                    route.continue_()
-                else:
-                    blocked.append(url)
-                    route.abort()
+                def guard(route, blocked: list[str] = blocked) -> None:
+                    url = route.request.url
+                    if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+                        route.continue_()
+                    else:
+                        blocked.append(url)
+                        route.abort()
 
-            page.route("**/*", guard)
-            page.blocked_requests = blocked
-            yield page
+                page.route("**/*", guard)
+                page.blocked_requests = blocked
+                pages.append(page)
+            yield pages
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium(viewport: tuple[int, int] = (1280, 900)) -> Iterator:
+    """One headless Chromium page (see ``chromium_pages``)."""
+    with chromium_pages(1, viewport) as pages:
+        yield pages[0]
 
 
 def wait_for_app(page, timeout: float = 60.0) -> None:

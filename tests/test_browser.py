@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import chromium, require_browser, streamlit_server, wait_for_app
+from tests.browser import chromium, chromium_pages, require_browser, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +76,64 @@ def test_deep_link_on_cold_server_then_wine_trains_live(server: str) -> None:
         page.get_by_text("Best validation MAE").wait_for(timeout=30_000)
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.blocked_requests == [], f"the app tried to reach the internet: {page.blocked_requests}"
+
+
+def set_number(page, label: str, value: int) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+    page.wait_for_timeout(600)
+
+
+def open_wine(page, server: str) -> None:
+    page.goto(f"{server}/wine")
+    wait_for_app(page)
+    page.wait_for_selector(".st-key-wine_live_chart .js-plotly-plot", timeout=60_000)
+
+
+def live_points(page) -> int:
+    state = page.evaluate(LIVE_POINTS_JS)
+    return 0 if state is None else state["points"]
+
+
+def test_stop_mid_run_keeps_the_partial_run(server: str) -> None:
+    with chromium() as page:
+        open_wine(page, server)
+        set_number(page, "Epochs", 300)
+        page.get_by_role("button", name="Train", exact=True).click()
+        deadline = time.monotonic() + 120
+        while live_points(page) < 3:
+            assert time.monotonic() < deadline, "no epochs arrived"
+            page.wait_for_timeout(100)
+        page.get_by_role("button", name="Stop", exact=True).click()
+        page.get_by_text("the partial run is kept").wait_for(timeout=60_000)
+        kept = live_points(page)
+        assert 3 <= kept < 300
+        assert page.get_by_text(f"Stopped after {kept} epochs").count() == 1
+        assert page.locator("[data-testid='stException']").count() == 0
+        # The page is usable again: Train is enabled.
+        assert page.get_by_role("button", name="Train", exact=True).is_enabled()
+
+
+def test_two_sessions_training_at_once_get_their_own_curves(server: str) -> None:
+    with chromium_pages(2) as (first, second):
+        for page, seed in ((first, 1), (second, 2)):
+            open_wine(page, server)
+            set_number(page, "Epochs", 12)
+            set_number(page, "Random seed", seed)
+        first.get_by_role("button", name="Train", exact=True).click()
+        second.get_by_role("button", name="Train", exact=True).click()
+        for page in (first, second):
+            page.bring_to_front()  # Playwright's waits poll on animation frames, which background tabs skip
+            page.get_by_text("Finished all 12 epochs").wait_for(timeout=180_000)
+        curves = [
+            page.evaluate(
+                "() => [...document.querySelectorAll('.st-key-wine_live_chart .js-plotly-plot')]"
+                ".filter(p => p.data).map(p => p.data.find(t => t.name === 'validation loss').y)[0]"
+            )
+            for page in (first, second)
+        ]
+        assert [len(c) for c in curves] == [12, 12]
+        assert curves[0] != curves[1], "different seeds, different sessions: different curves"
+        for page in (first, second):
+            assert page.locator("[data-testid='stException']").count() == 0
