@@ -52,3 +52,20 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     if text is None:
         text = CATALOGUES[DEFAULT_LANGUAGE][key]
     return text.format(**values) if values else text
+
+
+def error_text(error: Mapping[str, object] | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The message for a job's error payload.
+
+    Args:
+        error: ``{"key": ..., "values": {...}}`` (a catalogue message) or
+            ``{"message": ...}`` (an unexpected exception's text).
+        lang: A key of ``LANGUAGES``.
+
+    Returns:
+        The text to show.
+    """
+    error = error or {}
+    if "key" in error:
+        return t(str(error["key"]), lang, **dict(error.get("values") or {}))  # type: ignore[call-overload]
+    return t("job.failed", lang, message=error.get("message", "?"))

@@ -1,0 +1,146 @@
+"""Activation functions: Keras's curves and derivatives, one neuron, and why
+a network needs non-linearity."""
+
+import math
+
+import streamlit as st
+
+from dlcore.activations import (
+    CURVES_TASK,
+    FIT_BATCH_SIZE,
+    FIT_LEARNING_RATE,
+    FIT_POINTS,
+    FIT_REPEATS,
+    FIT_WIDTH,
+    FORMULAS,
+    NONLINEAR_TASK,
+    TARGETS,
+    curves_code,
+    curves_figure,
+    curves_payload,
+    fit_code,
+    least_squares_line,
+    neuron_figure,
+    neuron_latex,
+    nonlinear_figure,
+    nonlinear_payload,
+)
+from dlcore.spec import ACTIVATIONS
+from dlcore.text import error_text, t
+from ui.compute import ComputeError, compute
+from ui.frame import page_frame
+
+PAGE = "activations"
+SEED = 0
+lang = page_frame(PAGE)
+
+
+def label(name: str) -> str:
+    return t(f"activation.{name}", lang)
+
+
+def show_error(exc: ComputeError) -> None:
+    """Shows a failed computation's message from the catalogue."""
+    st.error(error_text(exc.error, lang))
+
+
+st.title(f"📈 {t('lesson.activations.title', lang)}")
+st.markdown(t("act.intro", lang))
+
+# ------------------------------------------------------------ the functions
+st.header(t("act.curves.header", lang))
+controls, chart = st.columns([1, 2.6], gap="large")
+with controls:
+    name = st.selectbox(t("act.name", lang), list(ACTIVATIONS), key="act_name", format_func=label)
+    compare = st.multiselect(
+        t("act.compare", lang),
+        list(ACTIVATIONS),
+        key="act_compare",
+        format_func=label,
+        help=t("act.compare_help", lang),
+    )
+    st.latex(FORMULAS[name])
+    st.markdown(t(f"act.note.{name}", lang))
+with chart:
+    try:
+        with st.spinner(t("compute.running", lang)):
+            curves = compute(CURVES_TASK, curves_payload([name, *(n for n in compare if n != name)]))
+    except ComputeError as exc:
+        show_error(exc)
+    else:
+        st.plotly_chart(curves_figure(curves, name, lang=lang), key="act_curves_chart", width="stretch")
+        st.caption(t("act.curves.caption", lang, name=ACTIVATIONS[name]))
+with st.expander(t("act.curves.code", lang)):
+    st.code(curves_code(name), language="python")
+
+# ----------------------------------------------------------- one neuron
+st.header(t("act.neuron.header", lang))
+st.markdown(t("act.neuron.intro", lang))
+controls, chart = st.columns([1, 2.6], gap="large")
+with controls:
+    w = st.slider(t("act.neuron.w", lang), -3.0, 3.0, 1.0, step=0.1, key="act_w")
+    b = st.slider(t("act.neuron.b", lang), -3.0, 3.0, 0.0, step=0.1, key="act_b")
+    st.latex(neuron_latex(name, w, b))
+    st.caption(t("act.neuron.uses", lang, name=label(name)))
+with chart:
+    try:
+        with st.spinner(t("compute.running", lang)):
+            neuron = compute(CURVES_TASK, curves_payload([name], w, b))
+    except ComputeError as exc:
+        show_error(exc)
+    else:
+        st.plotly_chart(neuron_figure(neuron, name, w, b, lang=lang), key="act_neuron_chart", width="stretch")
+
+# ------------------------------------------------- why non-linearity matters
+st.header(t("act.fit.header", lang))
+st.markdown(t("act.fit.intro", lang))
+st.latex(
+    r"W_3\big(W_2(W_1x + b_1) + b_2\big) + b_3 = \underbrace{(W_3W_2W_1)}_{w}\,x"
+    r" + \underbrace{(W_3W_2b_1 + W_3b_2 + b_3)}_{b}"
+)
+st.markdown(t("act.fit.intro2", lang))
+c1, c2 = st.columns(2)
+target = c1.selectbox(
+    t("act.fit.target_choice", lang), list(TARGETS), key="act_target", format_func=lambda k: t(f"act.target.{k}", lang)
+)
+activation = c2.selectbox(
+    t("act.fit.activation", lang),
+    [n for n in ACTIVATIONS if n != "linear"],
+    key="act_fit_activation",
+    format_func=label,
+)
+try:
+    with st.spinner(t("act.fit.training", lang)):
+        fit = compute(NONLINEAR_TASK, nonlinear_payload(target, activation, SEED))
+except ComputeError as exc:
+    show_error(exc)
+else:
+    linear_mse = fit["fits"]["linear"]["mse"]
+    act_mse = fit["fits"][activation]["mse"]
+    line_mse = least_squares_line(fit["x"], fit["y"])[2]
+    st.plotly_chart(nonlinear_figure(fit, lang=lang), key="act_fit_chart", width="stretch")
+    m1, m2, m3 = st.columns(3)
+    m1.metric(t("act.fit.mse_network", lang, name=label("linear")), f"{linear_mse:.4f}")
+    m2.metric(t("act.fit.mse_network", lang, name=label(activation)), f"{act_mse:.4f}")
+    m3.metric(t("act.fit.mse_line", lang), f"{line_mse:.4f}", help=t("act.fit.mse_line_help", lang))
+    ratio = linear_mse / act_mse if act_mse > 0 else math.inf
+    values = {"linear": linear_mse, "line": line_mse, "act": act_mse, "name": label(activation), "ratio": ratio}
+    if ratio >= 5:
+        st.success(t("act.fit.verdict", lang, **values))
+    else:
+        st.warning(t("act.fit.verdict_weak", lang, **values))
+    st.caption(
+        t(
+            "act.fit.caption",
+            lang,
+            width=FIT_WIDTH,
+            lr=FIT_LEARNING_RATE,
+            steps=math.ceil(FIT_POINTS * FIT_REPEATS / FIT_BATCH_SIZE),
+            batch=FIT_BATCH_SIZE,
+            points=FIT_POINTS,
+            repeats=FIT_REPEATS,
+            seed=SEED,
+        )
+    )
+with st.expander(t("act.fit.code", lang)):
+    st.code(fit_code(activation), language="python")
