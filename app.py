@@ -4,7 +4,7 @@ import streamlit as st
 
 from dlcore.lessons import LESSONS
 from dlcore.text import t
-from ui.frame import page_frame
+from ui.frame import page_end, page_frame
 from ui.pool import get_pool
 
 lang = page_frame(None)
@@ -24,3 +24,4 @@ for number, lesson in enumerate(LESSONS, 1):
         st.caption(t(f"lesson.{lesson.slug}.summary", lang))
 stats = pool.stats()
 st.caption(t("home.workers", lang, ready=stats["ready"], total=stats["workers"], busy=stats["busy"], pending=stats["pending"]))
+page_end(lang)

@@ -5,24 +5,26 @@ import streamlit as st
 
 from dlcore.gradient_descent import contraction, descent, descent_figure, df, f, regime
 from dlcore.text import t
-from ui.frame import page_frame
+from ui import controls
+from ui.charts import show
+from ui.frame import page_end, page_frame
 
 PAGE = "gradient-descent"
 lang = page_frame(PAGE)
 st.title(f"⛷️ {t('lesson.gradient-descent.title', lang)}")
-st.markdown(t("gd.intro", lang))
+controls.explain(t("gd.intro", lang))
 st.info(t("gd.correction", lang), icon="✏️")
 
 c1, c2, c3 = st.columns(3)
-lr = c1.slider(t("gd.lr", lang), 0.001, 0.3, 0.05, step=0.001, format="%.3f", key="gd_lr")
-x0 = c2.slider(t("gd.x0", lang), -3.0, 3.0, -2.5, step=0.1, key="gd_x0")
-steps = c3.slider(t("gd.steps", lang), 1, 100, 20, key="gd_steps")
+lr = controls.slider(t("gd.lr", lang), 0.001, 0.3, 0.05, step=0.001, format="%.3f", key="gd_lr", where=c1)
+x0 = controls.slider(t("gd.x0", lang), -3.0, 3.0, -2.5, step=0.1, key="gd_x0", where=c2)
+steps = controls.slider(t("gd.steps", lang), 1, 100, 20, key="gd_steps", where=c3)
 
 xs = descent(lr, x0, steps)
 kind = regime(lr)
 level = {"monotone": "success", "one_step": "success", "oscillating": "info", "endless": "warning", "diverging": "error"}[kind]
 getattr(st, level)(f"{t(f'gd.regime.{kind}', lang)} {t('gd.why', lang, factor=contraction(lr))}")
-st.plotly_chart(descent_figure(xs, lr, lang=lang), key="gd_chart", width="stretch")
+show(descent_figure(xs, lr, lang=lang), key="gd_chart")
 st.caption(t("gd.final", lang, steps=steps, x=xs[-1], fx=f(xs[-1])))
 
 st.markdown(t("gd.keras", lang))
@@ -40,3 +42,4 @@ with st.expander(t("gd.table", lang)):
         hide_index=True,
         width="stretch",
     )
+page_end(lang)

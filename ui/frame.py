@@ -1,16 +1,28 @@
-"""The frame every page draws first: page config, sidebar navigation, job status."""
+"""The frame every page draws: page config, sidebar (language, projector and
+presenter modes, navigation, job status), and the page's end."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dlcore.lessons import LESSONS
-from dlcore.text import DEFAULT_LANGUAGE, t
+from dlcore.text import DEFAULT_LANGUAGE, LANGUAGES, t
+from ui import controls
 from ui.compute import get_compute_pool
 from ui.pool import get_pool
 from ui.session_jobs import harvest_all
 
 STATUS_POLL_SECONDS = 2.0
+
+# Projector mode: Streamlit sizes its text in rem, so a larger root size
+# scales the whole page (body 20 px); captions (secondary text) are hidden.
+PROJECTOR_CSS = """
+<style>
+html { font-size: 20px; }
+[data-testid="stCaptionContainer"] { display: none; }
+[data-testid="stSidebar"] { font-size: 18px; }
+</style>
+"""
 
 
 def page_frame(slug: str | None) -> str:
@@ -22,7 +34,15 @@ def page_frame(slug: str | None) -> str:
     Returns:
         The session's language code.
     """
-    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    controls.begin_run()
+    with st.sidebar:
+        lang = controls.selectbox(
+            "Language / 語言",
+            list(LANGUAGES),
+            index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
+            key="lang",
+            format_func=LANGUAGES.get,
+        )
     title = t("app.title", lang) if slug is None else t(f"lesson.{slug}.title", lang)
     st.set_page_config(page_title=f"{title} · DL Playground", page_icon="🧠", layout="wide")
     # The first visit to any page starts the worker processes, so TensorFlow is
@@ -30,6 +50,9 @@ def page_frame(slug: str | None) -> str:
     get_pool()
     get_compute_pool()
     with st.sidebar:
+        c1, c2 = st.columns(2)
+        controls.toggle(t("frame.projector", lang), key="projector", where=c1, help=t("frame.projector_help", lang))
+        controls.toggle(t("frame.presenter", lang), key="presenter", where=c2, help=t("frame.presenter_help", lang))
         st.page_link("app.py", label=t("nav.home", lang), icon="🗺️")
         st.caption(t("nav.lessons", lang))
         for lesson in LESSONS:
@@ -37,7 +60,30 @@ def page_frame(slug: str | None) -> str:
                 st.page_link(lesson.script, label=t(f"lesson.{lesson.slug}.title", lang), icon=lesson.icon)
         if st.session_state.get("jobs"):
             _job_status(lang)
+    if st.session_state.get("projector"):
+        st.html(PROJECTOR_CSS)
     return lang
+
+
+def page_end(lang: str) -> None:
+    """Finishes a page: reports link parameters nobody took, and in presenter
+    mode offers the page's controls (and its explanations) to hide."""
+    if not st.session_state.get("presenter"):
+        controls.end_run()
+        return
+    hidden_before = controls.hidden_keys()
+    options = [*dict.fromkeys(controls.page_controls()), "explanations"]
+    options = [key for key in options if key not in controls.GLOBAL_PARAMS]
+    with st.sidebar:
+        controls.multiselect(
+            t("frame.hide", lang),
+            options,
+            key="hide",
+            format_func=lambda key: t("frame.explanations", lang) if key == "explanations" else key,
+        )
+    controls.end_run()
+    if controls.hidden_keys() != hidden_before:
+        st.rerun()
 
 
 def _job_status(lang: str) -> None:

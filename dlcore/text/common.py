@@ -26,6 +26,14 @@ EN: dict[str, str] = {
     "home.intro": "This app follows the course *初探深度學習 / Deep Learning Intro* (after Kaggle Learn's *Intro to Deep Learning*). Pick a lesson; each one explains one idea and lets you try it.",
     "home.course_map": "Course map",
     "home.workers": "Trainers: {ready} of {total} ready, {busy} busy, {pending} waiting.",
+    # Sidebar modes and links
+    "frame.projector": "Projector",
+    "frame.projector_help": "Large type, thick lines and less secondary text, for a classroom projector.",
+    "frame.presenter": "Presenter",
+    "frame.presenter_help": "Hide chosen controls and explanations; the link carries the choice, so students open the same view.",
+    "frame.hide": "Hide on this page",
+    "frame.explanations": "explanations",
+    "link.ignored": "The link's setting {key}={value} was ignored: it is not a valid value for this page.",
     # Sidebar job status
     "status.running": "Training on **{page}**: epoch {epoch}/{epochs}",
     "status.waiting": "Waiting for a free trainer (position {position})",

@@ -1,0 +1,47 @@
+"""Drawing charts: every figure goes through ``show`` so projector mode applies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dlcore.charts import NORMAL, PROJECTOR, ChartStyle
+
+
+def chart_style() -> ChartStyle:
+    """The session's chart sizes: ``PROJECTOR`` when projector mode is on."""
+    return PROJECTOR if st.session_state.get("projector") else NORMAL
+
+
+def show(fig: go.Figure, *, key: str, where: Any = None) -> None:
+    """Draws a figure full width under a stable key.
+
+    In projector mode, text is set to at least the projector size and lines
+    and markers are thickened, whatever chart builder made the figure.
+
+    Args:
+        fig: The figure.
+        key: Stable element key (live charts redraw under the same key).
+        where: Column or container to draw in (default: the current one).
+    """
+    if st.session_state.get("projector"):
+        project(fig)
+    (where or st).plotly_chart(fig, key=key, width="stretch")
+
+
+def project(fig: go.Figure) -> go.Figure:
+    """Scales a figure for a projector: text ≥ 18 px, lines and markers thicker."""
+    size = PROJECTOR.font_size
+    fig.update_layout(font={"size": max(size, (fig.layout.font.size or 0))})
+    fig.update_annotations(font_size=size - 2)
+    scale = PROJECTOR.line_width / NORMAL.line_width
+    for trace in fig.data:
+        line = getattr(trace, "line", None)
+        if line is not None and "width" in line and line.width is not None:
+            line.width = line.width * scale
+        marker = getattr(trace, "marker", None)
+        if marker is not None and "size" in marker and isinstance(marker.size, (int, float)):
+            marker.size = marker.size * 1.5
+    return fig
