@@ -37,7 +37,7 @@ def page_frame(slug: str | None) -> str:
     controls.begin_run()
     with st.sidebar:
         lang = controls.selectbox(
-            "Language / 語言",
+            t("frame.language"),
             list(LANGUAGES),
             index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
             key="lang",

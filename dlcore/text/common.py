@@ -27,6 +27,7 @@ EN: dict[str, str] = {
     "home.course_map": "Course map",
     "home.workers": "Trainers: {ready} of {total} ready, {busy} busy, {pending} waiting.",
     # Sidebar modes and links
+    "frame.language": "Language / 語言",
     "frame.projector": "Projector",
     "frame.projector_help": "Large type, thick lines and less secondary text, for a classroom projector.",
     "frame.presenter": "Presenter",
