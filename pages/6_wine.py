@@ -10,6 +10,8 @@ from ui.frame import page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.panel import summary_table, training_panel
 from dlcore.charts import architecture_figure
+from ui.export_view import export_section
+from ui.frame import page_end
 from ui.wine_results import wine_results
 
 PAGE = "wine"
@@ -78,4 +80,7 @@ live_view(
     loss_name=train.loss if train else COURSE_TRAINING.loss,
 )
 wine_results(PAGE, lang, split)
+if valid:
+    export_section(model, train, lang, page=PAGE)
 run_history(PAGE, lang)
+page_end(lang)

@@ -138,6 +138,12 @@ EN: dict[str, str] = {
     "chart.validation_rows": "validation wines",
     "arch.title": "Architecture · {params} parameters",
     "arch.input": "Input ({n})",
+    # Code export and downloads
+    "export.title": "Keras code of these settings",
+    "export.caption": "The complete script in the course's style: it reads `{csv}` from its folder, splits, scales, builds, compiles, trains and plots, exactly as the app does. Copy it (top-right of the code) or download it.",
+    "export.download_py": "Download .py",
+    "export.download_ipynb": "Download notebook (.ipynb)",
+    "runs.download_csv": "Download the history (CSV)",
     # Run history
     "runs.title": "Your runs",
     "runs.empty": "No runs yet. Press **Train**; every finished or stopped run is kept here for comparison.",
