@@ -14,7 +14,14 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("bench_training", "bench_optimizer_race", "bench_boundary")
+BENCHMARKS = (
+    "bench_training",
+    "bench_optimizer_race",
+    "bench_boundary",
+    "bench_cold_start",
+    "bench_concurrency",
+    "bench_memory",
+)
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -175,3 +175,21 @@ def test_shutdown_stops_every_worker() -> None:
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_worker_past_the_memory_threshold_is_recycled_between_jobs() -> None:
+    pool = WorkerPool(size=1, max_rss_mb=1.0)  # every worker is "too big" after its job
+    try:
+        assert pool.wait_ready(180)
+        first_pid = pool.worker_pids()[0]
+        snapshot = wait_finished(pool, pool.submit(TICKS, {"n": 2}))
+        assert snapshot.state == DONE and snapshot.result["ticks"] == 2  # the job itself completes
+        deadline = time.monotonic() + 30
+        while pool.stats()["restarts"] < 1:
+            assert time.monotonic() < deadline, "the worker was not recycled"
+            time.sleep(0.05)
+        assert pool.wait_ready(180)
+        assert pool.worker_pids()[0] != first_pid
+        assert wait_finished(pool, pool.submit(TICKS, {"n": 1})).state == DONE
+    finally:
+        pool.shutdown()
