@@ -1,0 +1,302 @@
+"""The optimizer race: surfaces, Keras's optimizers against their documented
+update rules, outcome bookkeeping, and the page.
+
+Keras runs in the compute worker (``ui.compute.compute``, as the page calls
+it), so this test process never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import open_page
+from dlcore import gradient_descent
+from dlcore.optimizer_race import (
+    RACERS,
+    SURFACES,
+    RaceSettings,
+    Surface,
+    outcome,
+    suggested_hypers,
+    winner,
+)
+from dlcore.spec import SettingError
+from dlcore.text import t
+from ui.compute import compute
+
+TASK = "dlcore.optimizer_race_tasks:run_race"
+
+
+def race(surface: str, start: list[float], steps: int, racers: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Runs the race task in the compute worker."""
+    return compute(TASK, RaceSettings(surface, tuple(start), steps, racers).to_payload())
+
+
+def keras_lr(learning_rate: float) -> float:
+    # Keras keeps the learning rate in a float32 variable and casts it to the
+    # float64 point: the step uses float32(η) exactly.
+    return f32(learning_rate)
+
+
+def f32(value: float) -> float:
+    """A Python float rounded to float32. Keras's ``ops.cast(0.9, "float64")``
+    makes a float32 tensor first, so a hyperparameter that goes through
+    ``ops.cast`` (SGD's momentum, Adam's β in βᵗ) acts as float32(value)."""
+    return float(np.float32(value))
+
+
+# ------------------------------------------------------------------ surfaces
+def _gradient(surface: Surface, point: tuple[float, ...], h: float = 1e-6) -> np.ndarray:
+    """Central finite differences of the surface at ``point``."""
+    grad = []
+    for i in range(len(point)):
+        up, down = list(point), list(point)
+        up[i] += h
+        down[i] -= h
+        grad.append((surface(*up) - surface(*down)) / (2 * h))
+    return np.array(grad)
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_each_known_minimum_is_a_minimum(key: str) -> None:
+    surface = SURFACES[key]
+    rng = np.random.default_rng(0)
+    for minimum in surface.minima:
+        assert np.max(np.abs(_gradient(surface, minimum))) < 1e-6
+        assert surface(*minimum) == pytest.approx(surface.f_min, abs=1e-12)
+        # Lower than every nearby point: a minimum, not a saddle or maximum.
+        for offset in rng.normal(0.0, 1e-2, size=(50, len(minimum))):
+            assert surface(*(np.asarray(minimum) + offset)) > surface.f_min
+
+
+def test_saddle_point_is_flat_but_not_a_minimum() -> None:
+    saddle = SURFACES["saddle"]
+    assert np.max(np.abs(_gradient(saddle, (0.0, 0.0)))) < 1e-9
+    assert saddle(0.0, 0.3) < saddle(0.0, 0.0)
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_suggested_start_is_inside_the_plot(key: str) -> None:
+    surface = SURFACES[key]
+    RaceSettings(key, surface.start, surface.steps, suggested_hypers(surface))  # validates
+    assert surface.distance_to_minimum(surface.start) > 0.5
+
+
+def test_every_surface_and_optimizer_is_explained() -> None:
+    for key in SURFACES:
+        for part in ("name", "formula", "about"):
+            assert t(f"race.surface.{key}.{part}")  # KeyError if missing
+    for racer in RACERS:
+        assert t(f"race.how.{racer}") and t(f"optimizer.{racer}")
+
+
+def test_settings_reject_bad_values() -> None:
+    hypers = suggested_hypers(SURFACES["ravine"])
+    with pytest.raises(SettingError):
+        RaceSettings("ravine", (-4.0, 1.0), 10, {})
+    with pytest.raises(SettingError):
+        RaceSettings("ravine", (-4.0,), 10, {"sgd": hypers["sgd"]})
+    with pytest.raises(SettingError):
+        RaceSettings("ravine", (-40.0, 1.0), 10, {"sgd": hypers["sgd"]})
+    with pytest.raises(SettingError):
+        RaceSettings("ravine", (-4.0, 1.0), 10, {"adam": {**hypers["adam"], "beta_2": 1.0}})
+    with pytest.raises(SettingError):
+        RaceSettings("ravine", (-4.0, 1.0), 10, {"sgd": {"learning_rate": math.nan}})
+    with pytest.raises(SettingError):
+        RaceSettings("nowhere", (0.0, 0.0), 10, {"sgd": hypers["sgd"]})
+
+
+# ------------------------------------------------------------------ outcomes
+def test_outcome_cuts_a_divergent_path_and_counts_steps_to_stay_within_tolerance() -> None:
+    course = SURFACES["course"]  # f* = 3.8
+    losses = [10.0, 3.8005, 4.5, 3.8009, 3.8001, 3.8]
+    got = outcome("sgd", [[x] for x in range(6)], losses, course, tol=1e-3)
+    assert got.steps_to_tol == 3  # step 1 was within, but step 2 left again
+    assert got.diverged_at is None
+    blown = outcome("sgd", [[0.0], [1.0], [math.inf], [math.nan]], [10.0, 9.0, math.inf, math.nan], course, tol=1e-3)
+    assert blown.diverged_at == 2
+    assert blown.path == [(0.0,), (1.0,)]
+    assert blown.steps_to_tol is None
+    far = outcome("sgd", [[0.0], [2e6]], [10.0, 2e13], course, tol=1e-3)
+    assert far.diverged_at == 1
+    assert winner([got, blown, far]) is got
+
+
+# ----------------------------------------------- Keras against the rules
+@pytest.mark.parametrize("learning_rate", [0.01, 0.05, 0.1, 0.15, 0.2, 0.25])
+def test_keras_sgd_is_plain_gradient_descent_on_the_course_function(learning_rate: float) -> None:
+    result = race("course", [-2.5], 30, {"sgd": {"learning_rate": learning_rate}})
+    path = np.array(result["paths"]["sgd"])[:, 0]
+    # dlcore.gradient_descent.descent is the closed form x ← x − η(10x − 2).
+    expected = gradient_descent.descent(keras_lr(learning_rate), -2.5, 30)
+    np.testing.assert_allclose(path, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(result["losses"]["sgd"], gradient_descent.f(expected), rtol=1e-12)
+    # And within float32 rounding of η of the unrounded closed form.
+    np.testing.assert_allclose(path, gradient_descent.descent(learning_rate, -2.5, 30), rtol=1e-5, atol=1e-6)
+
+
+def _rosenbrock_gradient(p: np.ndarray) -> np.ndarray:
+    x, y = p
+    # ∂/∂x (1 − x)² + 100(y − x²)² = −2(1 − x) − 400x(y − x²); ∂/∂y = 200(y − x²)
+    return np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)])
+
+
+def _documented_rule(racer: str, hypers: dict[str, float], start: list[float], steps: int) -> np.ndarray:
+    """The update rules of Keras's documentation and source
+    (keras/src/optimizers/*.py), written out with NumPy, including where the
+    source rounds a hyperparameter to float32 (see ``f32``)."""
+    x = np.array(start, dtype=float)
+    lr = keras_lr(hypers["learning_rate"])
+    eps = hypers.get("epsilon", 0.0)
+    velocity = np.zeros_like(x)  # SGD momentum, Adam's v
+    mean = np.zeros_like(x)  # Adam's m
+    accumulator = np.full_like(x, 0.1) if racer == "adagrad" else np.zeros_like(x)
+    delta = np.zeros_like(x)  # AdaDelta's running mean of squared steps
+    path = [x.copy()]
+    for step in range(1, steps + 1):
+        g = _rosenbrock_gradient(x)
+        if racer == "momentum":  # v = m·v − η·g; x = x + v
+            velocity = f32(hypers["momentum"]) * velocity - lr * g
+            x = x + velocity
+        elif racer == "nesterov":  # v = m·v − η·g; x = x + m·v − η·g
+            velocity = f32(hypers["momentum"]) * velocity - lr * g
+            x = x + f32(hypers["momentum"]) * velocity - lr * g
+        elif racer == "adagrad":  # a = a + g²; x = x − η·g / √(a + ε)
+            accumulator = accumulator + g**2
+            x = x - lr * g / np.sqrt(accumulator + eps)
+        elif racer == "rmsprop":  # a = ρa + (1 − ρ)g²; x = x − η·g / √(a + ε)
+            accumulator = hypers["rho"] * accumulator + (1 - hypers["rho"]) * g**2
+            x = x - lr * g / np.sqrt(accumulator + eps)
+        elif racer == "adadelta":
+            rho = hypers["rho"]
+            accumulator = rho * accumulator + (1 - rho) * g**2
+            step_dir = -np.sqrt(delta + eps) / np.sqrt(accumulator + eps) * g
+            delta = rho * delta + (1 - rho) * step_dir**2
+            x = x + lr * step_dir
+        elif racer == "adam":
+            b1, b2 = hypers["beta_1"], hypers["beta_2"]
+            mean = b1 * mean + (1 - b1) * g
+            velocity = b2 * velocity + (1 - b2) * g**2
+            alpha = lr * np.sqrt(1 - f32(b2) ** step) / (1 - f32(b1) ** step)  # bias correction
+            x = x - alpha * mean / (np.sqrt(velocity) + eps)  # ε outside the root
+        else:
+            raise ValueError(racer)
+        path.append(x.copy())
+    return np.array(path)
+
+
+RULE_HYPERS: dict[str, dict[str, float]] = {
+    "momentum": {"learning_rate": 0.001, "momentum": 0.9},
+    "nesterov": {"learning_rate": 0.001, "momentum": 0.8},
+    "adagrad": {"learning_rate": 0.5, "epsilon": 1e-7},
+    "rmsprop": {"learning_rate": 0.01, "rho": 0.9, "epsilon": 1e-4},
+    "adadelta": {"learning_rate": 1.0, "rho": 0.95, "epsilon": 1e-3},
+    "adam": {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 0.1},
+}
+
+
+def test_keras_optimizers_follow_their_documented_update_rules() -> None:
+    start = [-1.5, 2.0]
+    result = race("rosenbrock", start, 5, RULE_HYPERS)
+    for racer, hypers in RULE_HYPERS.items():
+        expected = _documented_rule(racer, hypers, start, 5)
+        np.testing.assert_allclose(result["paths"][racer], expected, rtol=1e-10, atol=1e-12, err_msg=racer)
+        assert not np.allclose(expected[1], expected[0])  # the rule really moved the point
+
+
+# ---------------------------------------------------------------------- page
+def _figure(at: Any, index: int = 0) -> dict[str, Any]:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def _trace(fig: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(trace for trace in fig["data"] if trace.get("name") == name)
+
+
+def _table(at: Any) -> dict[str, list[Any]]:
+    frame = at.dataframe[0].value
+    return {column: list(frame[column]) for column in frame.columns}
+
+
+def test_page_races_and_reacts_to_every_control() -> None:
+    at = open_page("pages/5_optimizers.py")
+    assert not at.exception
+    assert not at.error
+    fig = _figure(at)
+    assert len(fig["frames"]) > 10
+    assert {_trace(fig, t(f"optimizer.{r}")).get("name") for r in RACERS} == {t(f"optimizer.{r}") for r in RACERS}
+    assert len(_table(at)[t("race.table.optimizer")]) == len(RACERS)
+    assert at.success  # someone arrived on the default ravine
+
+    # Surface: new contours, new title, the surface's suggested start.
+    at.selectbox(key="race_surface").set_value("rosenbrock").run()
+    assert not at.exception
+    rosen = _figure(at)
+    assert t("race.surface.rosenbrock.name") in rosen["layout"]["title"]["text"]
+    assert (at.slider(key="race_x0").value, at.slider(key="race_y0").value) == SURFACES["rosenbrock"].start
+    assert _trace(rosen, t("race.chart.start"))["x"] == [SURFACES["rosenbrock"].start[0]]
+
+    # Steps: the paths have steps + 1 points and the slider reaches the last step.
+    at.slider(key="race_steps").set_value(40).run()
+    fig = _figure(at)
+    sgd = _trace(fig, t("optimizer.sgd"))
+    assert len(sgd["x"]) == 41
+    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == "40"
+
+    # Start point.
+    at.slider(key="race_x0").set_value(0.5)
+    at.slider(key="race_y0").set_value(-0.5).run()
+    fig = _figure(at)
+    assert (_trace(fig, t("optimizer.sgd"))["x"][0], _trace(fig, t("optimizer.sgd"))["y"][0]) == (0.5, -0.5)
+
+    # A hyperparameter moves only its own optimizer's path.
+    before = _figure(at)
+    at.select_slider(key="race_hp_adam_learning_rate").set_value(0.01).run()
+    after = _figure(at)
+    assert _trace(after, t("optimizer.adam"))["x"] != _trace(before, t("optimizer.adam"))["x"]
+    assert _trace(after, t("optimizer.sgd"))["x"] == _trace(before, t("optimizer.sgd"))["x"]
+    at.select_slider(key="race_hp_momentum_momentum").set_value(0.5).run()
+    assert _trace(_figure(at), t("optimizer.momentum"))["x"] != _trace(after, t("optimizer.momentum"))["x"]
+
+    # Choice of optimizers and tolerance.
+    at.multiselect(key="race_optimizers").set_value(["sgd", "adam"]).run()
+    assert _table(at)[t("race.table.optimizer")] == [t("optimizer.sgd"), t("optimizer.adam")]
+    at.select_slider(key="race_tol").set_value(0.1).run()
+    assert any(t("race.table.steps_to_tol", tol="0.1") == c for c in _table(at))
+
+    # No optimizer: a clear message, no traceback.
+    at.multiselect(key="race_optimizers").set_value([]).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("race.error.no_racers")]
+
+    assert "tensorflow" not in sys.modules
+    assert "keras" not in sys.modules
+
+
+def test_story_presets_tell_the_course_story() -> None:
+    at = open_page("pages/5_optimizers.py")
+    at.button(key="race_story_bowl").click().run()
+    assert not at.exception
+    table = _table(at)
+    steps = dict(zip(table[t("race.table.optimizer")], table[t("race.table.steps_to_tol", tol="0.001")], strict=True))
+    # On the simple bowl, SGD arrives and Momentum is still swinging.
+    assert steps[t("optimizer.sgd")].isdigit()
+    assert not steps[t("optimizer.momentum")].isdigit()
+    assert at.info and "看起來Momentum比較慢" in at.info[0].value
+
+    at.button(key="race_story_ravine").click().run()
+    table = _table(at)
+    steps = dict(zip(table[t("race.table.optimizer")], table[t("race.table.steps_to_tol", tol="0.001")], strict=True))
+    # On the narrow valley, Momentum arrives and SGD does not.
+    assert steps[t("optimizer.momentum")].isdigit()
+    assert not steps[t("optimizer.sgd")].isdigit()
+    assert t("optimizer.momentum") in at.success[0].value
+
+    assert "tensorflow" not in sys.modules
+    assert "keras" not in sys.modules

@@ -1,0 +1,174 @@
+"""Minibatch SGD on a line: the schedule, Keras's path against closed-form
+gradient descent on the MSE, and the page.
+
+Keras runs in the compute worker (``ui.compute.compute``, as the page calls
+it), so this test process never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import open_page
+from dlcore.sgd import START, SgdSettings, make_data, minibatch_schedule
+from dlcore.spec import SettingError
+from dlcore.text import t
+from ui.compute import compute
+
+TASK = "dlcore.sgd_tasks:run_sgd"
+
+
+def run(**settings: Any) -> dict[str, Any]:
+    """Runs the SGD task in the compute worker."""
+    return compute(TASK, SgdSettings(**settings).to_payload())
+
+
+def mse_gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Closed form: MSE = mean((w·x + b − y)²), so ∂/∂w = 2·mean(r·x) and
+    ∂/∂b = 2·mean(r) with the residual r = w·x + b − y."""
+    residual = w * x + b - y
+    return 2 * float(np.mean(residual * x)), 2 * float(np.mean(residual))
+
+
+def closed_form_descent(x: np.ndarray, y: np.ndarray, batches: list[list[int]], learning_rate: float) -> np.ndarray:
+    """(w, b) from START, one closed-form gradient step per minibatch."""
+    # Keras holds η in a float32 variable and casts it to the float64 weights.
+    lr = float(np.float32(learning_rate))
+    w, b = START
+    path = [(w, b)]
+    for batch in batches:
+        gw, gb = mse_gradient(w, b, x[batch], y[batch])
+        w, b = w - lr * gw, b - lr * gb
+        path.append((w, b))
+    return np.array(path)
+
+
+# ------------------------------------------------------------ pure helpers
+def test_schedule_shuffles_every_epoch_with_its_seed() -> None:
+    first = minibatch_schedule(10, 3, 2, seed=4)
+    assert [len(b) for b in first] == [3, 3, 3, 1] * 2  # the last batch is the remainder
+    assert first == minibatch_schedule(10, 3, 2, seed=4)
+    assert first != minibatch_schedule(10, 3, 2, seed=5)
+    assert sum(first[:4], []) != sum(first[4:], [])  # a new order each epoch
+
+
+def test_data_scatter_around_the_true_line() -> None:
+    x, y = make_data(200, seed=1)
+    assert x.min() >= -2 and x.max() <= 2
+    w, b = np.polyfit(x, y, 1)
+    assert w == pytest.approx(2.0, abs=0.15) and b == pytest.approx(1.0, abs=0.15)
+    assert np.std(y - (2 * x + 1)) == pytest.approx(0.5, abs=0.1)
+    assert not np.array_equal(make_data(200, seed=2)[1], y)
+
+
+def test_settings_reject_bad_values() -> None:
+    with pytest.raises(SettingError):
+        SgdSettings(batch_size=65, n_samples=64)
+    with pytest.raises(SettingError) as info:
+        SgdSettings(batch_size=1, n_samples=200, epochs=50)  # 10 000 steps
+    assert info.value.key == "sgd.error.too_many_steps"
+    with pytest.raises(SettingError):
+        SgdSettings(learning_rate=0.0)
+
+
+# --------------------------------------------------------------- the task
+def test_full_batch_is_closed_form_gradient_descent_on_the_mse() -> None:
+    result = run(learning_rate=0.2, batch_size=30, n_samples=30, epochs=25, seed=3)
+    x, y = np.array(result["x"]), np.array(result["y"])
+    expected = closed_form_descent(x, y, [list(range(30))] * 25, 0.2)
+    np.testing.assert_allclose(np.c_[result["w"], result["b"]], expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(np.c_[result["full_w"], result["full_b"]], expected, rtol=1e-10, atol=1e-12)
+    # The loss curve is the MSE on all samples at every (w, b).
+    mse = [np.mean((w * x + b - y) ** 2) for w, b in expected]
+    np.testing.assert_allclose(result["loss"], mse, rtol=1e-10)
+    assert result["loss"][-1] < result["loss"][0] / 10
+
+
+def test_minibatches_partition_each_epoch_and_drive_every_step() -> None:
+    n, batch, epochs = 23, 5, 4
+    result = run(learning_rate=0.05, batch_size=batch, n_samples=n, epochs=epochs, seed=7)
+    batches = result["batches"]
+    per_epoch = 5  # ⌈23 / 5⌉
+    assert len(batches) == per_epoch * epochs
+    for epoch in range(epochs):
+        chunk = batches[epoch * per_epoch : (epoch + 1) * per_epoch]
+        assert [len(b) for b in chunk] == [5, 5, 5, 5, 3]
+        assert sorted(sum(chunk, [])) == list(range(n))  # disjoint and complete
+    assert batches[:per_epoch] != batches[per_epoch : 2 * per_epoch]
+    # Each step is a closed-form gradient step on exactly that minibatch.
+    x, y = np.array(result["x"]), np.array(result["y"])
+    expected = closed_form_descent(x, y, batches, 0.05)
+    np.testing.assert_allclose(np.c_[result["w"], result["b"]], expected, rtol=1e-10, atol=1e-12)
+    # The full-batch comparison makes the same number of exact steps.
+    full = closed_form_descent(x, y, [list(range(n))] * len(batches), 0.05)
+    np.testing.assert_allclose(np.c_[result["full_w"], result["full_b"]], full, rtol=1e-10, atol=1e-12)
+    # The best possible MSE is the least-squares line's.
+    w, b = np.polyfit(x, y, 1)
+    assert result["best_mse"] == pytest.approx(np.mean((w * x + b - y) ** 2), rel=1e-10)
+    assert min(result["loss"]) >= result["best_mse"] - 1e-12
+
+
+# ---------------------------------------------------------------------- page
+def _figure(at: Any) -> dict[str, Any]:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def _trace(fig: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(trace for trace in fig["data"] if trace.get("name") == name)
+
+
+def test_page_renders_and_reacts_to_every_control() -> None:
+    at = open_page("pages/4_sgd.py")
+    assert not at.exception
+    assert not at.error
+    fig = _figure(at)
+    defaults = SgdSettings()
+    assert len(_trace(fig, t("sgd.chart.samples"))["x"]) == defaults.n_samples
+    assert len(_trace(fig, t("sgd.chart.minibatch"))["x"]) == defaults.batch_size
+    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == str(defaults.total_steps)
+    assert any(trace.get("name") == t("sgd.chart.full_line") for trace in fig["data"])
+
+    # Samples and batch size: 30 samples in batches of 7 leave 2 for the last step.
+    at.slider(key="sgd_samples").set_value(30).run()
+    at.slider(key="sgd_batch").set_value(7).run()
+    fig = _figure(at)
+    assert len(_trace(fig, t("sgd.chart.samples"))["x"]) == 30
+    assert len(_trace(fig, t("sgd.chart.minibatch"))["x"]) == 2
+    assert fig["layout"]["sliders"][0]["steps"][-1]["label"] == str(5 * defaults.epochs)
+
+    # Epochs.
+    at.slider(key="sgd_epochs").set_value(3).run()
+    assert _figure(at)["layout"]["sliders"][0]["steps"][-1]["label"] == "15"
+
+    # Learning rate and seed.
+    before = _figure(at)
+    at.select_slider(key="sgd_lr").set_value(0.02).run()
+    after = _figure(at)
+    assert "0.02" in after["layout"]["title"]["text"]
+    assert _trace(after, t("sgd.chart.sgd_line"))["y"] != _trace(before, t("sgd.chart.sgd_line"))["y"]
+    at.number_input(key="sgd_seed").set_value(11).run()
+    assert _trace(_figure(at), t("sgd.chart.samples"))["y"] != _trace(after, t("sgd.chart.samples"))["y"]
+
+    # The full-batch overlay can be switched off.
+    at.toggle(key="sgd_full").set_value(False).run()
+    assert not any(trace.get("name") == t("sgd.chart.full_line") for trace in _figure(at)["data"])
+
+    # Preset: full batch.
+    at.button(key="sgd_preset_full").click().run()
+    assert at.slider(key="sgd_batch").value == 30
+    assert [i.value for i in at.info] == [t("sgd.full_note")]
+
+    # Too large a learning rate: η·2·mean(x²) > 2, so every full-batch step
+    # overshoots further; a clear message, no traceback.
+    at.slider(key="sgd_epochs").set_value(30).run()
+    at.select_slider(key="sgd_lr").set_value(1.0).run()
+    assert not at.exception
+    assert at.error and "blew up" in at.error[0].value
+
+    assert "tensorflow" not in sys.modules
+    assert "keras" not in sys.modules
