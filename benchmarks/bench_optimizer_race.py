@@ -62,13 +62,12 @@ def call(pool: WorkerPool, job: dict[str, Any]) -> tuple[float, dict[str, Any]]:
     return elapsed, snapshot.result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reps", type=int, default=9, help="warm repetitions per surface (median reported)")
-    parser.add_argument("--steps", type=int, default=300, help="steps per optimizer")
-    parser.add_argument("--surfaces", nargs="*", default=list(SURFACES), choices=list(SURFACES))
-    args = parser.parse_args()
-
+def main(smoke: bool = False, reps: int = 9, steps: int = 300, surfaces: list[str] | None = None) -> dict[str, Any]:
+    """Races every surface; returns ``{surface: {cold_s, warm_worker_s, warm_call_s}}``."""
+    if smoke:
+        reps, steps, surfaces = 1, 20, ["course"]
+    args = argparse.Namespace(reps=reps, steps=steps, surfaces=surfaces or list(SURFACES))
+    rows: dict[str, Any] = {}
     pool = WorkerPool(size=1)
     try:
         print("starting a worker (imports TensorFlow)…", flush=True)
@@ -88,10 +87,18 @@ def main() -> None:
             worst = max(worst, round_trip)
             verdict = "yes" if round_trip <= TARGET_SECONDS else "NO"
             print(f"{surface_key:<12} {cold:>7.3f}s {worker_side:>17.4f}s {round_trip:>15.4f}s  {verdict}")
+            rows[surface_key] = {"cold_s": cold, "warm_worker_s": worker_side, "warm_call_s": round_trip}
         print(f"\nslowest warm task call: {worst:.4f} s ({'within' if worst <= TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS} s target)")
     finally:
         pool.shutdown()
+    return {"steps": args.steps, "reps": args.reps, "surfaces": rows}
 
 
 if __name__ == "__main__":
-    main()
+    cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli.add_argument("--reps", type=int, default=9, help="warm repetitions per surface (median reported)")
+    cli.add_argument("--steps", type=int, default=300, help="steps per optimizer")
+    cli.add_argument("--surfaces", nargs="*", default=list(SURFACES), choices=list(SURFACES))
+    cli.add_argument("--smoke", action="store_true")
+    options = cli.parse_args()
+    main(options.smoke, options.reps, options.steps, options.surfaces)
