@@ -103,14 +103,15 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
     grid = np.linspace(lo, hi, 400)
     ys = f(xs)
     y_top = float(np.max(f(grid)))
+    # The curve on top, full width; x_t and f(x_t) against the step below it.
     fig = make_subplots(
         rows=2,
         cols=2,
-        column_widths=[0.6, 0.4],
-        specs=[[{"rowspan": 2}, {}], [None, {}]],
-        subplot_titles=(t("gd.curve_title", lang), t("gd.x_title", lang), t("gd.f_title", lang)),
-        horizontal_spacing=0.1,
-        vertical_spacing=0.18,
+        row_heights=[0.62, 0.38],
+        specs=[[{"colspan": 2}, None], [{}, {}]],
+        subplot_titles=("", t("gd.x_title", lang), t("gd.f_title", lang)),  # the legend names the top row
+        horizontal_spacing=0.14,
+        vertical_spacing=0.16,
     )
     steps = np.arange(len(xs))
 
@@ -152,19 +153,19 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         row=1,
         col=1,
     )
-    fig.add_trace(first[3].update(mode="markers", showlegend=False, marker={"size": style.marker_size * 1.6, "color": OKABE_ITO[1]}), row=1, col=2)
+    fig.add_trace(first[3].update(mode="markers", showlegend=False, marker={"size": style.marker_size * 1.6, "color": OKABE_ITO[1]}), row=2, col=1)
     fig.add_trace(first[4].update(mode="markers", showlegend=False, marker={"size": style.marker_size * 1.6, "color": OKABE_ITO[1]}), row=2, col=2)
     fig.add_trace(
         go.Scatter(x=steps.tolist(), y=xs.tolist(), mode="lines+markers", showlegend=False, line={"color": OKABE_ITO[0], "width": style.line_width / 2}, marker={"size": style.marker_size * 0.6}),
-        row=1,
-        col=2,
+        row=2,
+        col=1,
     )
     fig.add_trace(
         go.Scatter(x=steps.tolist(), y=ys.tolist(), mode="lines+markers", showlegend=False, line={"color": OKABE_ITO[0], "width": style.line_width / 2}, marker={"size": style.marker_size * 0.6}),
         row=2,
         col=2,
     )
-    fig.add_hline(y=X_MIN, line={"dash": "dash", "color": OKABE_ITO[2]}, row=1, col=2)
+    fig.add_hline(y=X_MIN, line={"dash": "dash", "color": OKABE_ITO[2]}, row=2, col=1)
     fig.add_hline(y=F_MIN, line={"dash": "dash", "color": OKABE_ITO[2]}, row=2, col=2)
     fig.frames = [go.Frame(data=frame_traces(i), traces=[1, 2, 3, 4, 5], name=str(i)) for i in range(len(xs))]
     duration = max(60, min(500, int(6000 / len(xs))))
@@ -207,11 +208,16 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         ],
     )
     apply_layout(fig, style, t("gd.figure_title", lang, lr=f"{learning_rate:g}"), "", "")
-    fig.update_layout(height=int(style.height * 1.45), margin={"b": 120})
+    fig.update_layout(
+        height=int(style.height * 2.1),
+        margin={"t": 70 + 3 * style.font_size, "b": 130},
+        legend={"y": 1.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"},
+    )
+    fig.update_annotations(font_size=style.font_size)  # subplot titles
     fig.update_xaxes(range=[lo, hi], title_text="x", row=1, col=1)
     fig.update_yaxes(range=[min(F_MIN - 1, float(np.min(f(grid))) - 1), y_top * 1.05], title_text="f(x)", row=1, col=1)
-    fig.update_xaxes(title_text=t("gd.step", lang), row=1, col=2)
+    fig.update_xaxes(title_text=t("gd.step", lang), row=2, col=1)
     fig.update_xaxes(title_text=t("gd.step", lang), row=2, col=2)
-    fig.update_yaxes(title_text="x", row=1, col=2)
-    fig.update_yaxes(title_text="f(x)", type="log", row=2, col=2)
+    fig.update_yaxes(title_text="x", row=2, col=1)
+    fig.update_yaxes(title_text="f(x)", type="log", dtick="D2", row=2, col=2)
     return fig

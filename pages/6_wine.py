@@ -6,6 +6,7 @@ import streamlit as st
 from dlcore.data import WINE_FEATURES, load_dataset, wine_split
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
+from ui.charts import show
 from ui.frame import page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.panel import summary_table, training_panel
@@ -53,8 +54,10 @@ model, train = training_panel(
     lang, n_inputs=len(WINE_FEATURES), model_defaults=COURSE_MODEL, train_defaults=COURSE_TRAINING
 )
 if model is not None:
-    arch_col, summary_col = st.columns([3, 2])
-    arch_col.plotly_chart(architecture_figure(model, lang=lang), key="wine_arch", width="stretch")
+    # Side by side on a wide screen; stacked in projector mode, where the
+    # larger type needs the full width.
+    arch_col, summary_col = (st.container(), st.container()) if st.session_state.get("projector") else st.columns([3, 2])
+    show(architecture_figure(model, lang=lang), key="wine_arch", where=arch_col)
     summary_col.markdown(f"**{t('panel.summary', lang)}**")
     summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch")
     summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))

@@ -50,9 +50,8 @@ def page_frame(slug: str | None) -> str:
     get_pool()
     get_compute_pool()
     with st.sidebar:
-        c1, c2 = st.columns(2)
-        controls.toggle(t("frame.projector", lang), key="projector", where=c1, help=t("frame.projector_help", lang))
-        controls.toggle(t("frame.presenter", lang), key="presenter", where=c2, help=t("frame.presenter_help", lang))
+        controls.toggle(t("frame.projector", lang), key="projector", help=t("frame.projector_help", lang))
+        controls.toggle(t("frame.presenter", lang), key="presenter", help=t("frame.presenter_help", lang))
         st.page_link("app.py", label=t("nav.home", lang), icon="🗺️")
         st.caption(t("nav.lessons", lang))
         for lesson in LESSONS:

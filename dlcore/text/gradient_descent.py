@@ -15,7 +15,6 @@ EN: dict[str, str] = {
     "gd.final": "After {steps} steps: x = {x:.6g}, f(x) = {fx:.6g} (minimum: x = 0.2, f = 3.8).",
     "gd.keras": "In Keras this update rule is the SGD optimizer without momentum:",
     "gd.table": "Every step",
-    "gd.curve_title": "f(x) = 5x² − 2x + 4 and the tangent at the point",
     "gd.x_title": "x at each step",
     "gd.f_title": "f(x) at each step (log scale)",
     "gd.figure_title": "Gradient descent with η = {lr}",

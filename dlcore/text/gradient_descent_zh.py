@@ -15,7 +15,6 @@ ZH_TW: dict[str, str] = {
     "gd.final": "走了 {steps} 步之後：x = {x:.6g}，f(x) = {fx:.6g}（最小值：x = 0.2，f = 3.8）。",
     "gd.keras": "在 Keras 裡，這個更新規則就是沒有 Momentum 的 SGD 優化器：",
     "gd.table": "每一步的數值",
-    "gd.curve_title": "f(x) = 5x² − 2x + 4 和這一點的切線",
     "gd.x_title": "每一步的 x",
     "gd.f_title": "每一步的 f(x)（對數刻度）",
     "gd.figure_title": "學習率 η = {lr} 的梯度下降",
