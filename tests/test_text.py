@@ -15,7 +15,11 @@ SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROO
 
 
 def fields(text: str) -> set[tuple[str, str]]:
-    return {(name, spec or "") for _, name, spec, _ in string.Formatter().parse(text) if name is not None}
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:  # LaTeX with nested braces: a literal, never formatted
+        return {("<not a format string>", "")}
+    return {(name, spec or "") for _, name, spec, _ in parsed if name is not None}
 
 
 def test_both_languages_have_exactly_the_same_keys() -> None:
