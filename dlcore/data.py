@@ -15,9 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from dlcore.toy_data import TOY_KINDS, make_toy
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -171,3 +174,103 @@ def split_and_scale(
 def wine_split() -> SplitData:
     """The course's red-wine split: 1,119 training and 480 validation rows."""
     return split_and_scale(load_dataset("wine"), "quality")
+
+
+# --------------------------------------------------------------- classification
+GOOD_QUALITY = 7  # wine "good": quality ≥ 7 (about 14 % of the red wines)
+TABLE_CLASSIFIERS: tuple[str, ...] = ("ionosphere", "wine_good")
+
+
+def ionosphere_table() -> pd.DataFrame:
+    """The ionosphere radar returns with ``Class`` mapped g (good) → 1, b (bad) → 0.
+
+    Returns:
+        351 rows: the 34 features ``V1``…``V34`` and the 0/1 ``Class``.
+    """
+    df = load_dataset("ionosphere")
+    df["Class"] = df["Class"].map({"g": 1.0, "b": 0.0})
+    return df
+
+
+def wine_good_table() -> pd.DataFrame:
+    """The red wines with ``quality`` replaced by ``good`` = 1 if quality ≥ 7.
+
+    Returns:
+        1,599 rows: the 11 measurements and the 0/1 ``good`` column.
+    """
+    df = load_dataset("wine")
+    df["good"] = (df.pop("quality") >= GOOD_QUALITY).astype(float)
+    return df
+
+
+_TABLES = {"ionosphere": (ionosphere_table, "Class"), "wine_good": (wine_good_table, "good")}
+
+
+@lru_cache(maxsize=32)
+def classification_split(
+    dataset: str,
+    *,
+    train_fraction: float = 0.7,
+    seed: int = 0,
+    noise: float = 0.1,
+    n_points: int = 400,
+) -> SplitData:
+    """A binary-classification split: a bundled table or a 2-D toy set.
+
+    Tables are split and min-max scaled like the course's wine data (labels
+    stay 0/1), ``seed`` being ``DataFrame.sample``'s ``random_state``. Toy
+    sets (``dlcore.toy_data``) are drawn with ``seed`` and kept in plane
+    coordinates (not scaled, so the decision boundary is drawn where the
+    points are); their first ``round(train_fraction · n)`` shuffled points
+    are the training split.
+
+    Args:
+        dataset: ``"ionosphere"``, ``"wine_good"`` or a ``TOY_KINDS`` name.
+        train_fraction: Share of rows used for training.
+        seed: Seed of the split (tables) or of the generator (toy sets).
+        noise: Toy sets only: jitter standard deviation.
+        n_points: Toy sets only: number of points.
+
+    Returns:
+        The split, labels as float32 0/1.
+
+    Raises:
+        ValueError: For an unknown dataset.
+    """
+    if dataset in _TABLES:
+        make, target = _TABLES[dataset]
+        return split_and_scale(make(), target, train_fraction=train_fraction, random_state=seed, scale_target=False)
+    if dataset not in TOY_KINDS:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    x, y = make_toy(dataset, n_points, noise, seed)
+    n_train = min(max(int(round(train_fraction * len(y))), 1), len(y) - 1)
+    names = ("x1", "x2")
+    return SplitData(
+        x_train=x[:n_train],
+        y_train=y[:n_train],
+        x_valid=x[n_train:],
+        y_valid=y[n_train:],
+        feature_names=names,
+        target="label",
+        minimum=pd.Series(0.0, index=[*names, "label"]),
+        span=pd.Series(1.0, index=[*names, "label"]),
+        train_index=np.arange(n_train),
+        valid_index=np.arange(n_train, len(y)),
+    )
+
+
+def data_split(data: dict[str, Any]) -> SplitData:
+    """The split a job payload's ``data`` names.
+
+    Args:
+        data: ``{"dataset": "wine"}`` (the course's regression split) or
+            ``{"dataset": name, **classification_split keyword arguments}``.
+
+    Returns:
+        The split.
+    """
+    options = dict(data)
+    dataset = options.pop("dataset", "wine")
+    if dataset == "wine":
+        return wine_split()
+    return classification_split(dataset, **options)

@@ -7,7 +7,7 @@ Only histories and small metadata are kept (never models), at most
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dlcore.jobs import DONE, JobSnapshot
@@ -27,6 +27,9 @@ class RunRecord:
         predictions: Validation predictions of the final model (may be empty).
         error: The job's error payload, if it failed or was cancelled early.
         seconds: Training time per epoch reported by the worker.
+        extras: Probe results: ``"gradients"`` (``[[epoch, [mean |grad| per
+            Dense layer]], ...]``) and ``"boundary"`` (the returned model's
+            grid, ``{"epoch", "p"}``; only the newest run keeps it).
     """
 
     number: int
@@ -36,6 +39,7 @@ class RunRecord:
     predictions: list[float] = field(default_factory=list)
     error: dict[str, Any] | None = None
     seconds: list[float] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def epochs_run(self) -> int:
@@ -76,6 +80,31 @@ def epoch_seconds(events: tuple[tuple[str, dict[str, Any]], ...]) -> list[float]
     return [float(data["seconds"]) for kind, data in events if kind == "epoch"]
 
 
+def probe_series(events: tuple[tuple[str, dict[str, Any]], ...], name: str) -> list[tuple[int, Any]]:
+    """A probe's reports as ``(epoch, value)`` pairs, in epoch order.
+
+    Args:
+        events: A job snapshot's events.
+        name: The probe's key in the epoch messages (``"gradients"``, ``"boundary"``).
+
+    Returns:
+        The epochs at which the probe reported and what it reported.
+    """
+    return [(int(data["epoch"]), data[name]) for kind, data in events if kind == "epoch" and name in data]
+
+
+def latest_probe(events: tuple[tuple[str, dict[str, Any]], ...], name: str) -> Any | None:
+    """The most recent report of a probe, or None."""
+    for kind, data in reversed(events):
+        if kind == "epoch" and name in data:
+            return data[name]
+    return None
+
+
+# Result entries kept outside RunRecord.result (bulky, drawn only for the newest run).
+_BULKY = ("valid_predictions", "boundary")
+
+
 def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapshot) -> RunRecord:
     """Turns a finished job into a run record.
 
@@ -89,9 +118,17 @@ def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapsho
     """
     result = None
     predictions: list[float] = []
+    extras: dict[str, Any] = {}
+    gradients = probe_series(snapshot.events, "gradients")
+    if gradients:
+        extras["gradients"] = [[epoch, list(values)] for epoch, values in gradients]
+    boundary = latest_probe(snapshot.events, "boundary")
     if snapshot.state == DONE and snapshot.result is not None:
-        result = {k: v for k, v in snapshot.result.items() if k != "valid_predictions"}
+        result = {k: v for k, v in snapshot.result.items() if k not in _BULKY}
         predictions = list(snapshot.result.get("valid_predictions", []))
+        boundary = snapshot.result.get("boundary", boundary)
+    if boundary is not None:
+        extras["boundary"] = boundary
     return RunRecord(
         number=number,
         meta=meta,
@@ -100,14 +137,17 @@ def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapsho
         predictions=predictions,
         error=snapshot.error,
         seconds=epoch_seconds(snapshot.events),
+        extras=extras,
     )
 
 
 def add_run(runs: list[RunRecord], record: RunRecord, cap: int = RUN_CAP) -> list[RunRecord]:
     """Appends a run, keeping the newest ``cap``; only the newest keeps its
-    predictions (they are only drawn for the latest run)."""
+    predictions and boundary grid (they are only drawn for the latest run)."""
     slim = [
-        RunRecord(r.number, r.meta, r.history, r.result, [], r.error, r.seconds) if r.predictions else r
+        replace(r, predictions=[], extras={k: v for k, v in r.extras.items() if k != "boundary"})
+        if r.predictions or "boundary" in r.extras
+        else r
         for r in runs
     ]
     return [*slim, record][-cap:]

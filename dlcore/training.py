@@ -1,22 +1,28 @@
 """Training jobs: ``model.fit`` with a callback that streams every epoch.
 
 Runs inside a worker process (``dlcore.worker``); the server only sees the
-messages that ``emit`` sends.
+messages that ``emit`` sends. Regression (the course's wine model) and binary
+classification (sigmoid output, binary cross-entropy, accuracy and AUC) share
+the same job; optional probes (``dlcore.probes``) add per-layer gradient
+magnitudes or a decision-boundary grid to the epoch messages.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
-from dlcore.data import SplitData, wine_split
+from dlcore.data import SplitData, data_split
 from dlcore.keras_build import build_model, build_optimizer
+from dlcore.probes import BoundaryProbe, GradientProbe, Probe
 from dlcore.spec import ModelSpec, TrainConfig, from_dict
+from dlcore.toy_data import Grid
 
 Emit = Callable[[str, dict[str, Any]], None]
 ShouldStop = Callable[[], bool]
@@ -31,15 +37,17 @@ class LiveHistory(keras.callbacks.Callback):
 
     Args:
         emit: Called as ``emit("epoch", {"epoch": n, "logs": {...},
-            "seconds": t})`` after each epoch (``n`` counts from 1, ``t`` is
-            the time since training began).
+            "seconds": t, **probe reports})`` after each epoch (``n`` counts
+            from 1, ``t`` is the time since training began).
         should_stop: Returns True once the job was cancelled.
+        probes: Measurements whose reports join the epoch message.
     """
 
-    def __init__(self, emit: Emit, should_stop: ShouldStop) -> None:
+    def __init__(self, emit: Emit, should_stop: ShouldStop, probes: Sequence[Probe] = ()) -> None:
         super().__init__()
         self.emit = emit
         self.should_stop = should_stop
+        self.probes = tuple(probes)
         self.epochs_done = 0
         self.cancelled = False
         self.diverged_epoch: int | None = None
@@ -60,10 +68,10 @@ class LiveHistory(keras.callbacks.Callback):
         logs = logs or {}
         values = {name: float(value) for name, value in logs.items()}
         self.epochs_done = epoch + 1
-        self.emit(
-            "epoch",
-            {"epoch": epoch + 1, "logs": values, "seconds": time.perf_counter() - self._started},
-        )
+        message: dict[str, Any] = {"epoch": epoch + 1, "logs": values, "seconds": time.perf_counter() - self._started}
+        for probe in self.probes:
+            message.update(probe(self.model, epoch + 1) or {})
+        self.emit("epoch", message)
         if not all(math.isfinite(v) for v in values.values()):
             self.diverged_epoch = epoch + 1
             self.model.stop_training = True
@@ -72,11 +80,48 @@ class LiveHistory(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+CLASSIFICATION_LOSS = "binary_crossentropy"
+GRADIENT_BATCH = 256  # rows of the fixed batch the gradient probe measures on
+
+
 def load_split(data: dict[str, Any]) -> SplitData:
-    """The prepared data a job payload names (``{"dataset": "wine"}``)."""
-    if data.get("dataset", "wine") == "wine":
-        return wine_split()
-    raise ValueError(f"unknown dataset {data!r}")
+    """The prepared data a job payload names (see ``dlcore.data.data_split``)."""
+    return data_split(data)
+
+
+def _metrics(loss: str) -> list[Any]:
+    if loss == CLASSIFICATION_LOSS:
+        return ["binary_accuracy", keras.metrics.AUC(name="auc")]
+    return [] if loss == "mae" else ["mae"]
+
+
+def _pipelines(split: SplitData, config: TrainConfig) -> tuple[tf.data.Dataset, tf.data.Dataset]:
+    # Small tables as cached tf.data pipelines: the same minibatches as
+    # fit(x, y, shuffle=True) (a fresh permutation every epoch, seeded), but
+    # without re-wrapping the NumPy arrays every epoch, which dominates the
+    # time of an epoch on data this small.
+    train = (
+        tf.data.Dataset.from_tensor_slices((split.x_train, split.y_train))
+        .cache()
+        .shuffle(len(split.y_train), seed=config.seed, reshuffle_each_iteration=True)
+        .batch(config.batch_size)
+    )
+    valid = tf.data.Dataset.from_tensor_slices((split.x_valid, split.y_valid)).batch(config.batch_size).cache()
+    return train, valid
+
+
+def _probes(
+    options: dict[str, Any], split: SplitData, config: TrainConfig, epochs: int
+) -> tuple[GradientProbe | None, BoundaryProbe | None]:
+    gradients = boundary = None
+    if "gradients" in options:
+        every = options["gradients"].get("every") or max(1, math.ceil(epochs / 50))
+        rows = slice(0, GRADIENT_BATCH)
+        gradients = GradientProbe(split.x_train[rows], split.y_train[rows], config.loss, every)
+    if "boundary" in options:
+        spec = options["boundary"]
+        boundary = BoundaryProbe(Grid(float(spec["extent"]), int(spec["size"])), float(spec.get("interval", 0.25)))
+    return gradients, boundary
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -88,16 +133,24 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
 
     Args:
         payload: ``{"model": ModelSpec fields, "train": TrainConfig fields,
-            "data": {"dataset": name}}``; ``n_inputs`` comes from the data.
+            "data": {"dataset": name, ...}, "probes": {...}}``; ``n_inputs``
+            comes from the data. ``probes`` is optional: ``{"gradients":
+            {"every": k}}`` adds per-layer mean |gradient| every k epochs
+            (k = 0: about 50 samples per run), ``{"boundary": {"extent": e,
+            "size": s, "interval": seconds}}`` adds the model's probability on
+            an s × s grid over [−e, e]² at most every ``interval`` seconds.
         emit: Message sink (see ``LiveHistory``).
         should_stop: Cancellation flag.
 
     Returns:
         ``{"stop_reason", "epochs_run", "best_epoch", "stopped_epoch",
-        "final", "valid_predictions", "seconds", "param_count"}`` where
-        ``stop_reason`` is ``"completed"``, ``"early_stopping"``,
-        ``"cancelled"`` or ``"diverged"`` and ``final`` holds the metrics of
-        the returned model (the restored best one with restore_best_weights).
+        "diverged_epoch", "final", "valid_predictions", "seconds",
+        "param_count"}`` (and ``"boundary"``, the returned model's grid, with
+        the boundary probe) where ``stop_reason`` is ``"completed"``,
+        ``"early_stopping"``, ``"cancelled"`` or ``"diverged"`` and ``final``
+        holds the metrics of the returned model (the restored best one with
+        restore_best_weights). For binary cross-entropy the model's output is
+        a probability and the metrics are ``binary_accuracy`` and ``auc``.
     """
     split = load_split(payload.get("data", {}))
     spec = from_dict(ModelSpec, {**payload["model"], "n_inputs": split.x_train.shape[1]})
@@ -107,10 +160,10 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     # initialisation, shuffling and dropout masks repeat run after run.
     keras.utils.set_random_seed(config.seed)
     model = build_model(spec)
-    metrics = [] if config.loss == "mae" else ["mae"]
-    model.compile(optimizer=build_optimizer(config), loss=config.loss, metrics=metrics)
+    model.compile(optimizer=build_optimizer(config), loss=config.loss, metrics=_metrics(config.loss))
 
-    live = LiveHistory(emit, should_stop)
+    gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
+    live = LiveHistory(emit, should_stop, [p for p in (gradient_probe, boundary_probe) if p is not None])
     callbacks: list[keras.callbacks.Callback] = [live]
     early = None
     if config.early_stopping:
@@ -122,13 +175,13 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
         callbacks.append(early)
 
     started = time.perf_counter()
+    train_data, valid_data = _pipelines(split, config)
     history = model.fit(
-        split.x_train,
-        split.y_train,
-        validation_data=(split.x_valid, split.y_valid),
-        batch_size=config.batch_size,
+        train_data,
+        validation_data=valid_data,
         epochs=config.epochs,
         callbacks=callbacks,
+        shuffle=False,  # the pipeline reshuffles every epoch
         verbose=0,
     )
     seconds = time.perf_counter() - started
@@ -148,15 +201,19 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
 
     final: dict[str, float | None] = {}
     valid_predictions: list[float] = []
+    extra: dict[str, Any] = {}
     if stop_reason != "diverged":
-        train_eval = model.evaluate(split.x_train, split.y_train, verbose=0, return_dict=True)
-        valid_eval = model.evaluate(split.x_valid, split.y_valid, verbose=0, return_dict=True)
+        train_eval = model.evaluate(split.x_train, split.y_train, verbose=0, batch_size=1024, return_dict=True)
+        valid_eval = model.evaluate(split.x_valid, split.y_valid, verbose=0, batch_size=1024, return_dict=True)
         final = {k: _finite_or_none(float(v)) for k, v in train_eval.items()}
         final.update({f"val_{k}": _finite_or_none(float(v)) for k, v in valid_eval.items()})
         predictions = model.predict(split.x_valid, verbose=0, batch_size=1024).reshape(-1)
         valid_predictions = [float(p) for p in predictions]
+        if boundary_probe is not None:
+            extra["boundary"] = {"epoch": live.epochs_done, "p": boundary_probe.grid_probabilities(model)}
 
     return {
+        **extra,
         "stop_reason": stop_reason,
         "epochs_run": live.epochs_done,
         "best_epoch": best_epoch,

@@ -32,8 +32,10 @@ from dlcore.neuron import (
     raw_value,
 )
 from dlcore.text import error_text, t
+from ui import controls
+from ui.charts import show
 from ui.compute import ComputeError, compute
-from ui.frame import page_frame
+from ui.frame import page_end, page_frame
 
 PAGE = "neuron"
 MAX_UI_EPOCHS = 100
@@ -41,6 +43,7 @@ START_W, START_B = 1.0, 0.0
 MULTI_START_WEIGHTS = (0.5, -0.5, 0.5)
 MULTI_START_BIAS = 0.3
 SUBSCRIPTS = "₀₁₂"
+INPUT_BLOCK_PX = 240  # width of one input's feature and weight controls
 lang = page_frame(PAGE)
 split = wine_split()
 n_train = len(split.y_train)
@@ -64,47 +67,45 @@ def use_fit(w: float, b: float) -> None:
 
 
 st.title(f"🔵 {t('lesson.neuron.title', lang)}")
-st.markdown(t("neuron.intro", lang))
+controls.explain(t("neuron.intro", lang))
 st.latex(r"y = w\,x + b")
 
 # ------------------------------------------------------------- by hand
 st.header(t("neuron.hand.header", lang))
-controls, chart = st.columns([1, 2.4], gap="large")
-with controls:
-    feature = st.selectbox(
+controls.explain(t("neuron.hand.explain", lang))
+# Rows wrap onto more lines when the page is narrow (a projector's large type).
+with st.container(horizontal=True, gap="medium"):
+    feature = controls.selectbox(
         t("neuron.feature", lang),
         list(WINE_FEATURES),
         index=WINE_FEATURES.index(DEFAULT_FEATURE),
         key="neuron_feature",
     )
-    st.caption(t(f"data.column.{feature}", lang))
-    # Defaults through session state: the buttons below may set these sliders.
-    st.session_state.setdefault("neuron_w", START_W)
-    st.session_state.setdefault("neuron_b", START_B)
-    w = st.slider(t("neuron.w", lang), *W_RANGE, step=0.01, key="neuron_w")
-    b = st.slider(t("neuron.b", lang), *B_RANGE, step=0.01, key="neuron_b")
-    x_column, y = feature_data([feature])
-    x = x_column[:, 0]
-    mae, mse = errors(y, predict(x_column, [w], b))
-    m1, m2 = st.columns(2)
-    m1.metric(t("neuron.mae", lang), f"{mae:.4f}", help=t("neuron.mae_help", lang))
-    m2.metric(t("neuron.mse", lang), f"{mse:.4f}", help=t("neuron.mse_help", lang))
+    # The "use Keras's values" button below sets these two from its callback.
+    w = controls.slider(t("neuron.w", lang), *W_RANGE, START_W, step=0.01, key="neuron_w")
+    b = controls.slider(t("neuron.b", lang), *B_RANGE, START_B, step=0.01, key="neuron_b")
+st.caption(t(f"data.column.{feature}", lang))
+x_column, y = feature_data([feature])
+x = x_column[:, 0]
+mae, mse = errors(y, predict(x_column, [w], b))
+with st.container(horizontal=True, gap="medium", vertical_alignment="center"):
+    st.metric(t("neuron.mae", lang), f"{mae:.4f}", help=t("neuron.mae_help", lang), width="content")
+    st.metric(t("neuron.mse", lang), f"{mse:.4f}", help=t("neuron.mse_help", lang), width="content")
     st.caption(t("neuron.points", lang, points=mae * quality_span))
-    st.markdown(t("neuron.hand.explain", lang))
-with chart:
-    st.plotly_chart(line_figure(x, y, w, b, feature, lang=lang), key="neuron_chart", width="stretch")
-    low, high = raw_range(feature)
-    qlow, qhigh = raw_range("quality")
-    st.caption(t("neuron.units", lang, n=n_train, feature=feature, low=low, high=high, qlow=qlow, qhigh=qhigh))
+show(line_figure(x, y, w, b, feature, lang=lang), key="neuron_chart")
+low, high = raw_range(feature)
+qlow, qhigh = raw_range("quality")
+st.caption(t("neuron.units", lang, n=n_train, feature=feature, low=low, high=high, qlow=qlow, qhigh=qhigh))
 
 # ----------------------------------------------------------- Keras fit
 st.header(t("neuron.fit.header", lang))
-st.markdown(t("neuron.fit.intro", lang, lr=FIT_LEARNING_RATE, batch=BATCH_SIZE, n=n_train))
-c1, c2 = st.columns([1, 2.4], gap="large")
-epochs = c1.slider(
-    t("neuron.epochs", lang), 1, MAX_UI_EPOCHS, 30, key="neuron_epochs", help=t("neuron.epochs_help", lang)
-)
-if c2.button(t("neuron.fit.button", lang), key="neuron_fit", type="primary"):
+controls.explain(t("neuron.fit.intro", lang, lr=FIT_LEARNING_RATE, batch=BATCH_SIZE, n=n_train))
+with st.container(horizontal=True, gap="large", vertical_alignment="bottom"):
+    epochs = controls.slider(
+        t("neuron.epochs", lang), 1, MAX_UI_EPOCHS, 30, key="neuron_epochs", help=t("neuron.epochs_help", lang)
+    )
+    fit_clicked = st.button(t("neuron.fit.button", lang), key="neuron_fit", type="primary")
+if fit_clicked:
     st.session_state["neuron_fit_payload"] = fit_payload([feature], [w], b, epochs=epochs)
 payload = st.session_state.get("neuron_fit_payload")
 if payload is None:
@@ -120,28 +121,31 @@ else:
     else:
         if result["stop_reason"] == "diverged":
             st.error(t("neuron.fit.diverged", lang, epoch=len(result["biases"]) - 1))
-        st.plotly_chart(fit_animation_figure(x, y, result, feature, lang=lang), key="neuron_fit_chart", width="stretch")
+        show(fit_animation_figure(x, y, result, feature, lang=lang), key="neuron_fit_chart")
         fitted_w, fitted_b = result["weights"][-1][0], result["biases"][-1]
         done = len(result["biases"]) - 1
-        m1, m2, m3 = st.columns(3)
-        m1.metric(
-            t("neuron.fit.learned_w", lang),
-            f"{fitted_w:.3f}",
-            delta=t("neuron.fit.vs_yours", lang, delta=f"{fitted_w - w:+.3f}", value=f"{w:.2f}"),
-            delta_color="off",
-        )
-        m2.metric(
-            t("neuron.fit.learned_b", lang),
-            f"{fitted_b:.3f}",
-            delta=t("neuron.fit.vs_yours", lang, delta=f"{fitted_b - b:+.3f}", value=f"{b:.2f}"),
-            delta_color="off",
-        )
-        m3.metric(
-            t("neuron.fit.final_mse", lang, epochs=done),
-            f"{result['mse'][-1]:.4f}",
-            delta=t("neuron.fit.start_mse", lang, delta=f"{result['mse'][-1] - result['mse'][0]:+.4f}"),
-            delta_color="inverse",
-        )
+        with st.container(horizontal=True, gap="medium"):
+            st.metric(
+                t("neuron.fit.learned_w", lang),
+                f"{fitted_w:.3f}",
+                delta=t("neuron.fit.vs_yours", lang, delta=f"{fitted_w - w:+.3f}", value=f"{w:.2f}"),
+                delta_color="off",
+                width="content",
+            )
+            st.metric(
+                t("neuron.fit.learned_b", lang),
+                f"{fitted_b:.3f}",
+                delta=t("neuron.fit.vs_yours", lang, delta=f"{fitted_b - b:+.3f}", value=f"{b:.2f}"),
+                delta_color="off",
+                width="content",
+            )
+            st.metric(
+                t("neuron.fit.final_mse", lang, epochs=done),
+                f"{result['mse'][-1]:.4f}",
+                delta=t("neuron.fit.start_mse", lang, delta=f"{result['mse'][-1] - result['mse'][0]:+.4f}"),
+                delta_color="inverse",
+                width="content",
+            )
         (best_w,), best_b = least_squares(x_column, y)
         best_mse = errors(y, predict(x_column, [best_w], best_b))[1]
         st.caption(
@@ -157,27 +161,27 @@ else:
 with st.expander(t("neuron.fit.code", lang)):
     current = payload is not None and payload["features"] == [feature]
     shown = payload if current else fit_payload([feature], [w], b, epochs=epochs)
-    st.code(fit_code(feature, shown["w0"][0], shown["b0"], shown["epochs"]), language="python")
+    st.code(fit_code(feature, shown["w0"][0], shown["b0"], shown["epochs"]), language="python", wrap_lines=True)
 
 # ------------------------------------------------------- several inputs
 st.header(t("neuron.multi.header", lang))
-st.markdown(t("neuron.multi.intro", lang))
+controls.explain(t("neuron.multi.intro", lang))
 st.latex(r"y = w_0x_0 + w_1x_1 + w_2x_2 + b")
 pending = st.session_state.pop("neuron_multi_pending", None)
 if pending is not None:  # Keras's weights, applied before the sliders are drawn
     for i, value in enumerate(pending["weights"]):
         st.session_state[f"neuron_w{i}"] = value
     st.session_state["neuron_b_multi"] = pending["bias"]
-for i, value in enumerate(MULTI_START_WEIGHTS):
-    st.session_state.setdefault(f"neuron_w{i}", value)
-st.session_state.setdefault("neuron_b_multi", MULTI_START_BIAS)
 
 features: list[str] = []
 weights: list[float] = []
-for i, column in enumerate(st.columns(3)):
-    with column:
+# One fixed-width block per input, so a narrow page wraps them (input and
+# weight stay together) instead of squeezing them.
+inputs_row = st.container(horizontal=True, gap="medium")
+for i in range(3):
+    with inputs_row.container(width=INPUT_BLOCK_PX):
         features.append(
-            st.selectbox(
+            controls.selectbox(
                 t("neuron.multi.feature", lang, sub=SUBSCRIPTS[i]),
                 list(WINE_FEATURES),
                 index=WINE_FEATURES.index(MULTI_DEFAULTS[i]),
@@ -185,21 +189,27 @@ for i, column in enumerate(st.columns(3)):
             )
         )
         weights.append(
-            st.slider(t("neuron.multi.weight", lang, sub=SUBSCRIPTS[i]), *MULTI_W_RANGE, step=0.01, key=f"neuron_w{i}")
+            controls.slider(
+                t("neuron.multi.weight", lang, sub=SUBSCRIPTS[i]),
+                *MULTI_W_RANGE,
+                MULTI_START_WEIGHTS[i],
+                step=0.01,
+                key=f"neuron_w{i}",
+            )
         )
-c1, c2 = st.columns(2)
-bias = c1.slider(t("neuron.multi.bias", lang), *B_RANGE, step=0.01, key="neuron_b_multi")
-row = int(
-    c2.number_input(
-        t("neuron.multi.wine", lang),
-        0,
-        n_train - 1,
-        0,
-        step=1,
-        key="neuron_wine",
-        help=t("neuron.multi.wine_help", lang, last=n_train - 1, n=n_train),
+with st.container(horizontal=True, gap="medium"):
+    bias = controls.slider(t("neuron.multi.bias", lang), *B_RANGE, MULTI_START_BIAS, step=0.01, key="neuron_b_multi")
+    row = int(
+        controls.number_input(
+            t("neuron.multi.wine", lang),
+            0,
+            n_train - 1,
+            0,
+            step=1,
+            key="neuron_wine",
+            help=t("neuron.multi.wine_help", lang, last=n_train - 1, n=n_train),
+        )
     )
-)
 
 if len(set(features)) < len(features):
     st.warning(t("neuron.multi.duplicate", lang))
@@ -209,47 +219,40 @@ else:
     prediction = float(predict(x3[row : row + 1], weights, bias)[0])
     actual = float(y3[row])
     all_mae = errors(y3, predict(x3, weights, bias))[0]
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(t("neuron.multi.prediction", lang), f"{prediction:.3f}")
-    m2.metric(t("neuron.multi.points", lang), f"{split.unscale_target(prediction):.2f}")
-    m3.metric(t("neuron.multi.actual", lang), f"{split.unscale_target(actual):g}")
-    m4.metric(t("neuron.multi.mae_all", lang, n=n_train), f"{all_mae:.4f}")
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(t("neuron.multi.prediction", lang), f"{prediction:.3f}", width="content")
+        st.metric(t("neuron.multi.points", lang), f"{split.unscale_target(prediction):.2f}", width="content")
+        st.metric(t("neuron.multi.actual", lang), f"{split.unscale_target(actual):g}", width="content")
+        st.metric(t("neuron.multi.mae_all", lang, n=n_train), f"{all_mae:.4f}", width="content")
     note = st.session_state.pop("neuron_multi_note", None)
     if note is not None:
         st.success(t("neuron.multi.fitted", lang, **note["values"]))
         if note["clipped"]:
             st.warning(t("neuron.multi.clipped", lang))
 
-    table_col, chart_col = st.columns(2, gap="large")
-    with table_col:
-        st.caption(
-            t("neuron.multi.wine_caption", lang, row=int(split.train_index[row]), quality=split.unscale_target(actual))
-        )
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("neuron.multi.col.input", lang): [f"x{s}" for s in SUBSCRIPTS],
-                    t("neuron.multi.col.feature", lang): features,
-                    t("neuron.multi.col.raw", lang): [raw_value(f, v) for f, v in zip(features, inputs, strict=True)],
-                    t("neuron.multi.col.scaled", lang): inputs,
-                    t("neuron.multi.col.weight", lang): weights,
-                    t("neuron.multi.col.product", lang): [wi * xi for wi, xi in zip(weights, inputs, strict=True)],
-                }
-            ).round(4),
-            hide_index=True,
-            width="stretch",
-        )
-        fit_clicked = st.button(
-            t("neuron.multi.fit", lang),
-            key="neuron_multi_fit",
-            help=t("neuron.multi.fit_help", lang, epochs=MULTI_FIT_EPOCHS, lr=MULTI_FIT_LEARNING_RATE),
-        )
-    with chart_col:
-        st.plotly_chart(
-            contributions_figure(features, inputs, weights, bias, actual, lang=lang),
-            key="neuron_multi_chart",
-            width="stretch",
-        )
+    show(contributions_figure(features, inputs, weights, bias, actual, lang=lang), key="neuron_multi_chart")
+    st.caption(
+        t("neuron.multi.wine_caption", lang, row=int(split.train_index[row]), quality=split.unscale_target(actual))
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("neuron.multi.col.input", lang): [f"x{s}" for s in SUBSCRIPTS],
+                t("neuron.multi.col.feature", lang): features,
+                t("neuron.multi.col.raw", lang): [raw_value(f, v) for f, v in zip(features, inputs, strict=True)],
+                t("neuron.multi.col.scaled", lang): inputs,
+                t("neuron.multi.col.weight", lang): weights,
+                t("neuron.multi.col.product", lang): [wi * xi for wi, xi in zip(weights, inputs, strict=True)],
+            }
+        ).round(4),
+        hide_index=True,
+        width="stretch",
+    )
+    fit_clicked = st.button(
+        t("neuron.multi.fit", lang),
+        key="neuron_multi_fit",
+        help=t("neuron.multi.fit_help", lang, epochs=MULTI_FIT_EPOCHS, lr=MULTI_FIT_LEARNING_RATE),
+    )
     if fit_clicked:
         multi_payload = fit_payload(
             features, weights, bias, epochs=MULTI_FIT_EPOCHS, learning_rate=MULTI_FIT_LEARNING_RATE
@@ -277,11 +280,9 @@ else:
             }
             st.rerun()
 
-    course_col, modern_col = st.columns(2)
-    with course_col:
-        st.markdown(f"**{t('neuron.multi.course_code', lang)}**")
-        st.code(course_multi_code(), language="python")
-    with modern_col:
-        st.markdown(f"**{t('neuron.multi.modern_code', lang)}**")
-        st.code(modern_multi_code(weights, bias, inputs), language="python")
+    st.markdown(f"**{t('neuron.multi.course_code', lang)}**")
+    st.code(course_multi_code(), language="python", wrap_lines=True)
+    st.markdown(f"**{t('neuron.multi.modern_code', lang)}**")
+    st.code(modern_multi_code(weights, bias, inputs), language="python", wrap_lines=True)
     st.caption(t("neuron.multi.code_note", lang))
+page_end(lang)

@@ -27,8 +27,10 @@ from dlcore.activations import (
 )
 from dlcore.spec import ACTIVATIONS
 from dlcore.text import error_text, t
+from ui import controls
+from ui.charts import show
 from ui.compute import ComputeError, compute
-from ui.frame import page_frame
+from ui.frame import page_end, page_frame
 
 PAGE = "activations"
 SEED = 0
@@ -45,70 +47,71 @@ def show_error(exc: ComputeError) -> None:
 
 
 st.title(f"📈 {t('lesson.activations.title', lang)}")
-st.markdown(t("act.intro", lang))
+controls.explain(t("act.intro", lang))
 
 # ------------------------------------------------------------ the functions
 st.header(t("act.curves.header", lang))
-controls, chart = st.columns([1, 2.6], gap="large")
-with controls:
-    name = st.selectbox(t("act.name", lang), list(ACTIVATIONS), key="act_name", format_func=label)
-    compare = st.multiselect(
+# Rows wrap onto more lines when the page is narrow (a projector's large type).
+with st.container(horizontal=True, gap="medium"):
+    name = controls.selectbox(t("act.name", lang), list(ACTIVATIONS), key="act_name", format_func=label)
+    compare = controls.multiselect(
         t("act.compare", lang),
         list(ACTIVATIONS),
         key="act_compare",
         format_func=label,
         help=t("act.compare_help", lang),
     )
-    st.latex(FORMULAS[name])
-    st.markdown(t(f"act.note.{name}", lang))
-with chart:
-    try:
-        with st.spinner(t("compute.running", lang)):
-            curves = compute(CURVES_TASK, curves_payload([name, *(n for n in compare if n != name)]))
-    except ComputeError as exc:
-        show_error(exc)
-    else:
-        st.plotly_chart(curves_figure(curves, name, lang=lang), key="act_curves_chart", width="stretch")
-        st.caption(t("act.curves.caption", lang, name=ACTIVATIONS[name]))
+st.latex(FORMULAS[name])
+controls.explain(t(f"act.note.{name}", lang))
+try:
+    with st.spinner(t("compute.running", lang)):
+        curves = compute(CURVES_TASK, curves_payload([name, *(n for n in compare if n != name)]))
+except ComputeError as exc:
+    show_error(exc)
+else:
+    show(curves_figure(curves, name, lang=lang), key="act_curves_chart")
+    st.caption(t("act.curves.caption", lang, name=ACTIVATIONS[name]))
 with st.expander(t("act.curves.code", lang)):
-    st.code(curves_code(name), language="python")
+    st.code(curves_code(name), language="python", wrap_lines=True)
 
 # ----------------------------------------------------------- one neuron
 st.header(t("act.neuron.header", lang))
-st.markdown(t("act.neuron.intro", lang))
-controls, chart = st.columns([1, 2.6], gap="large")
-with controls:
-    w = st.slider(t("act.neuron.w", lang), -3.0, 3.0, 1.0, step=0.1, key="act_w")
-    b = st.slider(t("act.neuron.b", lang), -3.0, 3.0, 0.0, step=0.1, key="act_b")
-    st.latex(neuron_latex(name, w, b))
-    st.caption(t("act.neuron.uses", lang, name=label(name)))
-with chart:
-    try:
-        with st.spinner(t("compute.running", lang)):
-            neuron = compute(CURVES_TASK, curves_payload([name], w, b))
-    except ComputeError as exc:
-        show_error(exc)
-    else:
-        st.plotly_chart(neuron_figure(neuron, name, w, b, lang=lang), key="act_neuron_chart", width="stretch")
+controls.explain(t("act.neuron.intro", lang))
+with st.container(horizontal=True, gap="medium"):
+    w = controls.slider(t("act.neuron.w", lang), -3.0, 3.0, 1.0, step=0.1, key="act_w")
+    b = controls.slider(t("act.neuron.b", lang), -3.0, 3.0, 0.0, step=0.1, key="act_b")
+st.latex(neuron_latex(name, w, b))
+st.caption(t("act.neuron.uses", lang, name=label(name)))
+try:
+    with st.spinner(t("compute.running", lang)):
+        neuron = compute(CURVES_TASK, curves_payload([name], w, b))
+except ComputeError as exc:
+    show_error(exc)
+else:
+    show(neuron_figure(neuron, name, w, b, lang=lang), key="act_neuron_chart")
 
 # ------------------------------------------------- why non-linearity matters
 st.header(t("act.fit.header", lang))
-st.markdown(t("act.fit.intro", lang))
-st.latex(
-    r"W_3\big(W_2(W_1x + b_1) + b_2\big) + b_3 = \underbrace{(W_3W_2W_1)}_{w}\,x"
-    r" + \underbrace{(W_3W_2b_1 + W_3b_2 + b_3)}_{b}"
+controls.explain(t("act.fit.intro", lang))
+st.latex(  # on three lines, so it fits a narrow page
+    r"\begin{aligned}&W_3\big(W_2(W_1x + b_1) + b_2\big) + b_3\\"
+    r"&= \underbrace{(W_3W_2W_1)}_{w}\,x\\"
+    r"&\quad + \underbrace{(W_3W_2b_1 + W_3b_2 + b_3)}_{b}\end{aligned}"
 )
-st.markdown(t("act.fit.intro2", lang))
-c1, c2 = st.columns(2)
-target = c1.selectbox(
-    t("act.fit.target_choice", lang), list(TARGETS), key="act_target", format_func=lambda k: t(f"act.target.{k}", lang)
-)
-activation = c2.selectbox(
-    t("act.fit.activation", lang),
-    [n for n in ACTIVATIONS if n != "linear"],
-    key="act_fit_activation",
-    format_func=label,
-)
+controls.explain(t("act.fit.intro2", lang))
+with st.container(horizontal=True, gap="medium"):
+    target = controls.selectbox(
+        t("act.fit.target_choice", lang),
+        list(TARGETS),
+        key="act_target",
+        format_func=lambda k: t(f"act.target.{k}", lang),
+    )
+    activation = controls.selectbox(
+        t("act.fit.activation", lang),
+        [n for n in ACTIVATIONS if n != "linear"],
+        key="act_fit_activation",
+        format_func=label,
+    )
 try:
     with st.spinner(t("act.fit.training", lang)):
         fit = compute(NONLINEAR_TASK, nonlinear_payload(target, activation, SEED))
@@ -118,11 +121,13 @@ else:
     linear_mse = fit["fits"]["linear"]["mse"]
     act_mse = fit["fits"][activation]["mse"]
     line_mse = least_squares_line(fit["x"], fit["y"])[2]
-    st.plotly_chart(nonlinear_figure(fit, lang=lang), key="act_fit_chart", width="stretch")
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("act.fit.mse_network", lang, name=label("linear")), f"{linear_mse:.4f}")
-    m2.metric(t("act.fit.mse_network", lang, name=label(activation)), f"{act_mse:.4f}")
-    m3.metric(t("act.fit.mse_line", lang), f"{line_mse:.4f}", help=t("act.fit.mse_line_help", lang))
+    show(nonlinear_figure(fit, lang=lang), key="act_fit_chart")
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(t("act.fit.mse_network", lang, name=label("linear")), f"{linear_mse:.4f}", width="content")
+        st.metric(t("act.fit.mse_network", lang, name=label(activation)), f"{act_mse:.4f}", width="content")
+        st.metric(
+            t("act.fit.mse_line", lang), f"{line_mse:.4f}", help=t("act.fit.mse_line_help", lang), width="content"
+        )
     ratio = linear_mse / act_mse if act_mse > 0 else math.inf
     values = {"linear": linear_mse, "line": line_mse, "act": act_mse, "name": label(activation), "ratio": ratio}
     if ratio >= 5:
@@ -143,4 +148,5 @@ else:
         )
     )
 with st.expander(t("act.fit.code", lang)):
-    st.code(fit_code(activation), language="python")
+    st.code(fit_code(activation), language="python", wrap_lines=True)
+page_end(lang)

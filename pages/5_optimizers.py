@@ -6,6 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dlcore.optimizer_race import (
+    DEFAULT_SURFACE,
+    DEFAULT_TOLERANCE,
     HYPERS,
     MAX_STEPS,
     RACER_HYPERS,
@@ -14,11 +16,9 @@ from dlcore.optimizer_race import (
     SURFACES,
     TOLERANCES,
     RaceSettings,
-    default_state,
     hyper_key,
     keras_code,
     loss_figure,
-    nearest_option,
     outcome_table,
     outcomes,
     race_figure,
@@ -28,96 +28,105 @@ from dlcore.optimizer_race import (
 )
 from dlcore.spec import SettingError
 from dlcore.text import error_text, t
+from ui import controls
+from ui.charts import show
 from ui.compute import ComputeError, compute
-from ui.frame import page_frame
+from ui.frame import page_end, page_frame
 
 PAGE = "optimizers"
 TASK = "dlcore.optimizer_race_tasks:run_race"
-SAVED = "race_saved"  # Streamlit drops widget values while another page is open
-HYPER_COLUMNS = 4
+HYPER_BLOCK_PX = 240  # width of one optimizer's settings
 
 lang = page_frame(PAGE)
 state = st.session_state
-saved = state.setdefault(SAVED, {})
-for key, default in default_state().items():
-    if key not in state:
-        state[key] = saved.get(key, default)
 
 
 def apply(values: dict[str, Any], story: str | None = None) -> None:
     """Button and selectbox callbacks: put values into the widgets."""
     for key, value in values.items():
         state[key] = value
-    saved.update(values)
     state["race_story"] = story
 
 
 st.title(f"🏁 {t('lesson.optimizers.title', lang)}")
-st.markdown(t("race.intro", lang))
+controls.explain(t("race.intro", lang))
 
-s1, s2, s3, s4 = st.columns([2, 3, 3, 2])
-s1.markdown(t("race.story", lang))
-for column, story in zip((s2, s3), STORIES, strict=True):
-    column.button(
-        t(f"race.story.{story}", lang),
-        key=f"race_story_{story}",
-        on_click=lambda s=story: apply(story_state(s), s),
-        width="stretch",
+# Rows wrap onto more lines when the page is narrow (a projector's large type).
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.markdown(t("race.story", lang), width="content")
+    for story in STORIES:
+        st.button(
+            t(f"race.story.{story}", lang), key=f"race_story_{story}", on_click=lambda s=story: apply(story_state(s), s)
+        )
+    st.button(
+        t("race.suggest", lang),
+        key="race_suggest",
+        on_click=lambda: apply(suggested_state(state.get("race_surface", DEFAULT_SURFACE))),
+        help=t("race.suggest_help", lang),
     )
-s4.button(
-    t("race.suggest", lang),
-    key="race_suggest",
-    on_click=lambda: apply(suggested_state(state["race_surface"])),
-    help=t("race.suggest_help", lang),
-    width="stretch",
-)
 
-c1, c2 = st.columns([1, 2])
-surface_key = c1.selectbox(
+surface_key = controls.selectbox(
     t("race.surface", lang),
     list(SURFACES),
+    index=list(SURFACES).index(DEFAULT_SURFACE),
     key="race_surface",
     format_func=lambda k: t(f"race.surface.{k}.name", lang),
     on_change=lambda: apply(suggested_state(state["race_surface"])),
 )
-chosen = c2.multiselect(
-    t("race.optimizers", lang), list(RACERS), key="race_optimizers", format_func=lambda k: t(f"optimizer.{k}", lang)
+chosen = controls.multiselect(
+    t("race.optimizers", lang),
+    list(RACERS),
+    default=list(RACERS),
+    key="race_optimizers",
+    format_func=lambda k: t(f"optimizer.{k}", lang),
 )
 surface = SURFACES[surface_key]
+# Every setting defaults to the surface's suggestion, so a link names only
+# what differs from it (and a link that picks a surface gets its start point).
+suggested = suggested_state(surface_key)
 st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
 
-c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
-state["race_x0"] = min(max(float(state["race_x0"]), surface.x_range[0]), surface.x_range[1])
-x0 = c1.slider(t("race.x0", lang), *surface.x_range, step=0.01, key="race_x0")
-start = [x0]
-if surface.y_range is not None:
-    state["race_y0"] = min(max(float(state["race_y0"]), surface.y_range[0]), surface.y_range[1])
-    start.append(c2.slider(t("race.y0", lang), *surface.y_range, step=0.01, key="race_y0"))
-steps = c3.slider(t("race.steps", lang), 10, MAX_STEPS, step=10, key="race_steps")
-state["race_tol"] = nearest_option(TOLERANCES, state["race_tol"])
-tol = c4.select_slider(
-    t("race.tol", lang), TOLERANCES, key="race_tol", format_func=lambda v: f"{v:g}", help=t("race.tol_help", lang)
-)
+with st.container(horizontal=True, gap="medium"):
+    x0 = controls.slider(t("race.x0", lang), *surface.x_range, suggested["race_x0"], step=0.01, key="race_x0")
+    start = [x0]
+    if surface.y_range is not None:
+        y0 = controls.slider(t("race.y0", lang), *surface.y_range, suggested["race_y0"], step=0.01, key="race_y0")
+        start.append(y0)
+    steps = controls.slider(t("race.steps", lang), 10, MAX_STEPS, suggested["race_steps"], step=10, key="race_steps")
+    tol = controls.select_slider(
+        t("race.tol", lang),
+        TOLERANCES,
+        DEFAULT_TOLERANCE,
+        key="race_tol",
+        format_func=lambda v: f"{v:g}",
+        help=t("race.tol_help", lang),
+    )
 
 st.markdown(f"**{t('race.settings', lang)}**")
 st.caption(t("race.settings_caption", lang))
-columns = st.columns(HYPER_COLUMNS)
+hyper_row = st.container(horizontal=True, gap="small")
 racers: dict[str, dict[str, float]] = {}
-for i, racer in enumerate(r for r in RACERS if r in chosen):
+label_rates: dict[str, float] = {}
+for racer in (r for r in RACERS if r in chosen):
     lr_key = hyper_key(racer, "learning_rate")
-    with columns[i % HYPER_COLUMNS].expander(f"{t(f'optimizer.{racer}', lang)} · η = {state[lr_key]:g}"):
-        for name in RACER_HYPERS[racer]:
-            key = hyper_key(racer, name)
-            state[key] = nearest_option(HYPERS[name].options, state.get(key, RACER_HYPERS[racer][name]))
-            st.select_slider(
-                t(f"race.hyper.{name}", lang),
-                HYPERS[name].options,
-                key=key,
-                format_func=lambda v: f"{v:g}",
-                help=t(f"race.hyper_help.{name}", lang),
+    label_rates[racer] = state.get(lr_key, suggested[lr_key])
+    title = f"{t(f'optimizer.{racer}', lang)} · η = {label_rates[racer]:g}"
+    with hyper_row.expander(title, width=HYPER_BLOCK_PX):
+        racers[racer] = {
+            name: float(
+                controls.select_slider(
+                    t(f"race.hyper.{name}", lang),
+                    HYPERS[name].options,
+                    suggested[hyper_key(racer, name)],
+                    key=hyper_key(racer, name),
+                    format_func=lambda v: f"{v:g}",
+                    help=t(f"race.hyper_help.{name}", lang),
+                )
             )
-    racers[racer] = {name: float(state[hyper_key(racer, name)]) for name in RACER_HYPERS[racer]}
-saved.update({key: state[key] for key in default_state() if key in state})
+            for name in RACER_HYPERS[racer]
+        }
+if any(racers[r]["learning_rate"] != label_rates[r] for r in racers):
+    st.rerun()  # a link set a learning rate after its expander's title was drawn
 
 story = state.get("race_story")
 if story is not None and STORIES[story][0] == surface_key:
@@ -129,9 +138,11 @@ try:
         result = compute(TASK, settings.to_payload())
 except SettingError as exc:
     st.warning(t(exc.key, lang, **exc.values))
+    page_end(lang)
     st.stop()
 except ComputeError as exc:
     st.error(error_text(exc.error, lang))
+    page_end(lang)
     st.stop()
 
 results = outcomes(result, surface, tol)
@@ -145,13 +156,23 @@ diverged = [t(f"optimizer.{o.racer}", lang) for o in results if o.diverged_at is
 if diverged:
     st.warning(t("race.diverged", lang, names=", ".join(diverged)))
 
-st.plotly_chart(race_figure(surface, results, steps, lang=lang), key="race_chart", width="stretch")
-st.plotly_chart(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart", width="stretch")
+show(race_figure(surface, results, steps, lang=lang), key="race_chart")
+show(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart")
 st.markdown(f"**{t('race.results', lang)}**")
+steps_column = t("race.table.steps_to_tol", lang, tol=f"{tol:g}")
 st.dataframe(
     pd.DataFrame(outcome_table(results, surface, tol, lang)),
     hide_index=True,
     width="stretch",
+    # The verdict first, so a narrow page shows it without scrolling sideways.
+    column_order=[
+        t("race.table.optimizer", lang),
+        steps_column,
+        t("race.table.gap", lang),
+        t("race.table.distance", lang),
+        t("race.table.final_loss", lang),
+        t("race.table.final_point", lang),
+    ],
     column_config={
         t("race.table.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
         t("race.table.gap", lang): st.column_config.NumberColumn(format="%.3e"),
@@ -166,8 +187,10 @@ for racer in RACERS:
     st.markdown(t(f"race.how.{racer}", lang))
 
 st.subheader(t("race.keras", lang))
-st.markdown(t("race.keras_note", lang))
+controls.explain(t("race.keras_note", lang))
 st.code(
     "\n".join(f"# {t(f'optimizer.{r}', lang)}\noptimizer = {keras_code(r, racers[r])}" for r in racers),
     language="python",
+    wrap_lines=True,
 )
+page_end(lang)

@@ -97,6 +97,9 @@ def test_keras_fit_animates_every_epoch_and_feeds_the_sliders(scaled_train) -> N
     at.button(key="neuron_use_fit").click().run()
     assert at.slider(key="neuron_w").value == pytest.approx(round(float(shown["Keras's w"]), 2), abs=0.011)
     assert at.slider(key="neuron_b").value == pytest.approx(round(float(shown["Keras's b"]), 2), abs=0.011)
+    # The values the button set are in the page's link like any other.
+    assert float(at.query_params["neuron_w"]) == at.slider(key="neuron_w").value
+    assert float(at.query_params["neuron_b"]) == at.slider(key="neuron_b").value
     assert "tensorflow" not in sys.modules and "keras" not in sys.modules
 
 
@@ -124,6 +127,7 @@ def test_three_inputs_predict_one_wine_and_keras_fits_them(scaled_train) -> None
     fitted = [at.slider(key=f"neuron_w{i}").value for i in range(3)] + [at.slider(key="neuron_b_multi").value]
     np.testing.assert_allclose(fitted, reference, atol=0.03)
     assert at.success
+    assert [float(at.query_params[f"neuron_w{i}"]) for i in range(3)] == fitted[:3]
 
     at.selectbox(key="neuron_x1").set_value("alcohol").run()
     assert any("three different features" in w.value for w in at.warning)

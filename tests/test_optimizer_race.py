@@ -289,6 +289,9 @@ def test_story_presets_tell_the_course_story() -> None:
     assert steps[t("optimizer.sgd")].isdigit()
     assert not steps[t("optimizer.momentum")].isdigit()
     assert at.info and "看起來Momentum比較慢" in at.info[0].value
+    # The preset's values are in the page's link like any other.
+    assert at.query_params["race_surface"] == "course"
+    assert at.query_params["race_optimizers"] == "sgd,momentum"
 
     at.button(key="race_story_ravine").click().run()
     table = _table(at)

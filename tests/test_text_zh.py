@@ -26,6 +26,9 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.activations", "dlcore.text.activations_zh"),
     ("dlcore.text.sgd", "dlcore.text.sgd_zh"),
     ("dlcore.text.optimizers", "dlcore.text.optimizers_zh"),
+    ("dlcore.text.diagnosis", "dlcore.text.diagnosis_zh"),
+    ("dlcore.text.overfitting", "dlcore.text.overfitting_zh"),
+    ("dlcore.text.classification", "dlcore.text.classification_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character

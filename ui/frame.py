@@ -10,6 +10,7 @@ from dlcore.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from ui import controls
 from ui.compute import get_compute_pool
 from ui.pool import get_pool
+from ui.experiment_queue import advance_all
 from ui.session_jobs import harvest_all
 
 STATUS_POLL_SECONDS = 2.0
@@ -92,7 +93,9 @@ def _job_status(lang: str) -> None:
 
     @st.fragment(run_every=STATUS_POLL_SECONDS)
     def status() -> None:
-        for page, snapshot in harvest_all():
+        running = harvest_all()
+        advance_all()  # queued experiments start while the user reads another page
+        for page, snapshot in running:
             title = t(f"lesson.{page}.title", lang)
             if snapshot.queue_position is not None:
                 st.caption(t("status.waiting", lang, position=snapshot.queue_position))

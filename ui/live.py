@@ -3,24 +3,70 @@
 The live view is an ``st.fragment`` that polls the page's job every
 ``POLL_SECONDS`` while it runs and redraws one chart under a stable key, so
 the job (which lives in a worker process) survives any rerun of the page.
+Pages may replace the chart (``curves``) and draw more inside the fragment
+(``extra``: a gradient chart, a decision boundary), both from a ``LiveFrame``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dlcore.charts import loss_figure, runs_figure
-from dlcore.runs import RUN_CAP, RunRecord, eta_seconds, history_from_events, epoch_seconds
+from dlcore.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
 from dlcore.text import t
 from ui.pool import get_pool
 from ui.session_jobs import active_job, clear_runs, poll, runs, start_job
 
 POLL_SECONDS = 0.5
 TRAIN_TASK = "dlcore.training:run_training"
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """What the live view shows at one poll: the running job or the latest run.
+
+    Attributes:
+        history: Per-epoch metrics so far (``{"loss": [...], ...}``).
+        total_epochs: Planned epochs (x range of the curves).
+        running: Whether a job is running (or queued) right now.
+        meta: Settings of that job or run (None before the first run).
+        events: The running job's events (empty when idle).
+        record: The latest finished run when idle, else None.
+        previous: The run to draw dotted for comparison, if any.
+        loss_name: Loss key of the job or run (the current settings' when idle).
+    """
+
+    history: dict[str, list[float]]
+    total_epochs: int
+    running: bool
+    meta: dict[str, Any] | None = None
+    events: tuple[tuple[str, dict[str, Any]], ...] = ()
+    record: RunRecord | None = None
+    previous: RunRecord | None = None
+    loss_name: str = "mae"
+
+
+def default_curves(frame: LiveFrame, lang: str) -> go.Figure:
+    """Training and validation loss (``dlcore.charts.loss_figure``), the best
+    epoch and EarlyStopping's stop marked once the run is over."""
+    result = (frame.record.result or {}) if frame.record is not None else {}
+    previous = frame.previous
+    return loss_figure(
+        frame.history,
+        lang=lang,
+        total_epochs=frame.total_epochs,
+        loss_name=frame.loss_name,
+        best_epoch=result.get("best_epoch"),
+        stopped_epoch=result.get("stopped_epoch"),
+        compare=previous.history if previous else None,
+        compare_label=f"{t('runs.run', lang)} {previous.number}" if previous else None,
+    )
 
 
 def train_buttons(
@@ -88,7 +134,16 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
     return "success", t("outcome.completed", lang, epochs=record.epochs_run, seconds=result["seconds"])
 
 
-def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> None:
+def live_view(
+    page: str,
+    lang: str,
+    *,
+    planned_epochs: int,
+    loss_name: str,
+    curves: Callable[[LiveFrame, str], go.Figure] = default_curves,
+    extra: Callable[[LiveFrame], None] | None = None,
+    on_stop: Callable[[], None] | None = None,
+) -> None:
     """The learning-curve chart: live while the page's job runs, else the
     latest run (with the one before it dotted for comparison).
 
@@ -97,21 +152,24 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
         lang: Text language.
         planned_epochs: Epochs of the current settings (x range when idle).
         loss_name: Loss key of the current settings (y label when idle).
+        curves: Builds the chart from a frame (default: the loss curves).
+        extra: Draws more from the same frame, below the chart, inside the
+            polling fragment (so it is redrawn live).
+        on_stop: Called when Stop is pressed, after the job was cancelled.
     """
     was_running = active_job(page) is not None
     chart_key = f"{page}_live_chart"
 
+    def stop(job_id: str) -> None:
+        get_pool().cancel(job_id)
+        if on_stop is not None:
+            on_stop()
+
     @st.fragment(run_every=POLL_SECONDS if was_running else None)
     def view() -> None:
-        # The same slots in every state: a status container, one progress bar,
-        # the chart, then the Stop button. The chart keeps its position and
-        # element type, so the browser updates it in place instead of
-        # remounting it (a remount blanks the chart for a moment).
-        status, progress, plot, stop = st.container(), st, st, st
         entry = active_job(page)
         snapshot = poll(page) if entry is not None else None
         history = runs(page)
-        previous = history[-1] if history else None
         if entry is not None and snapshot is not None and not snapshot.finished:
             meta_train = entry["meta"]["train"]
             total = int(meta_train["epochs"])
@@ -119,14 +177,10 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
             done = sum(kind == "epoch" for kind, _ in events)
             if snapshot.queue_position is not None:
                 ready = get_pool().stats()["ready"]
-                status.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
-            elif snapshot.cancel_requested:
-                status.caption(t("train.stopping", lang))
-            else:
-                status.caption(t("train.running", lang))
+                st.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
             seconds = epoch_seconds(events)
-            progress.progress(
-                done / total,
+            st.progress(
+                min(done / total, 1.0),
                 text=t(
                     "train.progress",
                     lang,
@@ -136,46 +190,43 @@ def live_view(page: str, lang: str, *, planned_epochs: int, loss_name: str) -> N
                     eta=_fmt_eta(eta_seconds(seconds, total), lang),
                 ),
             )
-            fig = loss_figure(
-                history_from_events(events),
-                lang=lang,
+            frame = LiveFrame(
+                history=history_from_events(events),
                 total_epochs=total,
+                running=True,
+                meta=entry["meta"],
+                events=events,
+                previous=history[-1] if history else None,
                 loss_name=meta_train["loss"],
-                compare=previous.history if previous else None,
-                compare_label=f"{t('runs.run', lang)} {previous.number}" if previous else None,
             )
-            plot.plotly_chart(fig, key=chart_key, width="stretch")
-            if not snapshot.cancel_requested:
-                stop.button(t("train.stop", lang), key="stop", on_click=get_pool().cancel, args=(entry["job_id"],))
+            st.plotly_chart(curves(frame, lang), key=chart_key, width="stretch")
+            if snapshot.cancel_requested:
+                st.caption(t("train.stopping", lang))
+            else:
+                st.button(t("train.stop", lang), key="stop", on_click=stop, args=(entry["job_id"],))
+            if extra is not None:
+                extra(frame)
             return
         if was_running:
             st.rerun(scope="app")  # the run ended: redraw the page with its results
         latest = history[-1] if history else None
-        before = history[-2] if len(history) > 1 else None
         if latest is not None:
             level, text = outcome_message(latest, lang)
-            getattr(status, level)(text)
-            total = int(latest.meta["train"]["epochs"])
-            progress.progress(
-                min(latest.epochs_run / total, 1.0),
-                text=t("train.progress_done", lang, number=latest.number, epoch=latest.epochs_run, epochs=total),
-            )
-            result = latest.result or {}
-            fig = loss_figure(
-                latest.history,
-                lang=lang,
-                total_epochs=total,
+            getattr(st, level)(text)
+            frame = LiveFrame(
+                history=latest.history,
+                total_epochs=int(latest.meta["train"]["epochs"]),
+                running=False,
+                meta=latest.meta,
+                record=latest,
+                previous=history[-2] if len(history) > 1 else None,
                 loss_name=latest.meta["train"]["loss"],
-                best_epoch=result.get("best_epoch"),
-                stopped_epoch=result.get("stopped_epoch"),
-                compare=before.history if before else None,
-                compare_label=f"{t('runs.run', lang)} {before.number}" if before else None,
             )
         else:
-            status.caption(t("train.idle", lang))
-            progress.progress(0.0, text=t("train.progress_none", lang, epochs=planned_epochs))
-            fig = loss_figure({}, lang=lang, total_epochs=planned_epochs, loss_name=loss_name)
-        plot.plotly_chart(fig, key=chart_key, width="stretch")
+            frame = LiveFrame(history={}, total_epochs=planned_epochs, running=False, loss_name=loss_name)
+        st.plotly_chart(curves(frame, lang), key=chart_key, width="stretch")
+        if extra is not None:
+            extra(frame)
 
     view()
 

@@ -5,6 +5,12 @@ Widget keys are stable names used by tests and shareable links: ``depth``,
 ``loss``, ``optimizer``, ``learning_rate``, ``momentum``, ``batch_size``,
 ``epochs``, ``early_stopping``, ``min_delta``, ``patience``,
 ``restore_best``, ``seed``.
+
+The widgets are shared, their values are not: each page has a *scope* (the
+wine page the default one), and the panel keeps one saved copy of the values
+per scope. When a scope other than the last drawn one draws the panel, its
+own values come back, so a classifier's settings never leak into the wine
+regressor and the other way round.
 """
 
 from __future__ import annotations
@@ -38,10 +44,16 @@ TRAIN_KEYS = (
     "early_stopping", "min_delta", "patience", "restore_best", "seed",
 )  # fmt: skip
 PANEL_KEYS = MODEL_KEYS + TRAIN_KEYS
-_SAVED = "panel_saved"
+DEFAULT_SCOPE = "shared"
+_SAVED = "panel_saved"  # {scope: {key: value}}
+_DRAWN = "panel_scope"  # the scope whose values the widgets hold
 
 
-def apply_settings(model: ModelSpec | None, train: TrainConfig | None) -> None:
+def _saved(scope: str) -> dict[str, Any]:
+    return st.session_state.setdefault(_SAVED, {}).setdefault(scope, {})
+
+
+def apply_settings(model: ModelSpec | None, train: TrainConfig | None, scope: str = DEFAULT_SCOPE) -> None:
     """Puts a spec's values into the panel's widgets (presets use this).
 
     Must run before the panel's widgets are drawn in a script run (or from a
@@ -50,28 +62,33 @@ def apply_settings(model: ModelSpec | None, train: TrainConfig | None) -> None:
     Args:
         model: Model settings, or None to leave them.
         train: Training settings, or None to leave them.
+        scope: The page scope the values belong to.
     """
     values: dict[str, Any] = {}
     if model is not None:
         values.update({k: v for k, v in asdict(model).items() if k in MODEL_KEYS})
     if train is not None:
         values.update({k: v for k, v in asdict(train).items() if k in TRAIN_KEYS})
-    for key, value in values.items():
-        st.session_state[key] = value
-    st.session_state.setdefault(_SAVED, {}).update(values)
+    if st.session_state.get(_DRAWN, DEFAULT_SCOPE) == scope:
+        for key, value in values.items():
+            st.session_state[key] = value
+    _saved(scope).update(values)
 
 
-def _seed_state(defaults: dict[str, Any]) -> None:
+def _seed_state(defaults: dict[str, Any], scope: str) -> None:
     # Streamlit forgets a widget's value when a run does not draw it (another
-    # page was open), so the panel keeps its own copy and restores from it.
-    saved = st.session_state.setdefault(_SAVED, {})
+    # page was open), so the panel keeps its own copy per scope and restores
+    # from it; a scope change restores every value.
+    saved = _saved(scope)
+    switched = st.session_state.get(_DRAWN, DEFAULT_SCOPE) != scope
+    st.session_state[_DRAWN] = scope
     for key, default in defaults.items():
-        if key not in st.session_state:
+        if switched or key not in st.session_state:
             st.session_state[key] = saved.get(key, default)
 
 
-def _save_state() -> None:
-    saved = st.session_state.setdefault(_SAVED, {})
+def _save_state(scope: str) -> None:
+    saved = _saved(scope)
     for key in PANEL_KEYS:
         if key in st.session_state:
             saved[key] = st.session_state[key]
@@ -90,6 +107,7 @@ def training_panel(
     model_defaults: ModelSpec,
     train_defaults: TrainConfig,
     losses: tuple[str, ...] = tuple(LOSSES),
+    scope: str = DEFAULT_SCOPE,
 ) -> tuple[ModelSpec | None, TrainConfig | None]:
     """Draws the model and training controls and returns the chosen specs.
 
@@ -99,6 +117,7 @@ def training_panel(
         model_defaults: Initial model settings (the course's model).
         train_defaults: Initial training settings.
         losses: Loss choices offered.
+        scope: Whose saved values the panel shows (one scope per page).
 
     Returns:
         ``(model_spec, train_config)``; either is None (with an error shown)
@@ -106,7 +125,7 @@ def training_panel(
     """
     defaults = {f.name: getattr(model_defaults, f.name) for f in fields(ModelSpec) if f.name in MODEL_KEYS}
     defaults.update({f.name: getattr(train_defaults, f.name) for f in fields(TrainConfig) if f.name in TRAIN_KEYS})
-    _seed_state(defaults)
+    _seed_state(defaults, scope)
     for key, options in (("learning_rate", LEARNING_RATES), ("batch_size", BATCH_SIZES), ("l1", PENALTIES), ("l2", PENALTIES)):
         _nearest(options, key)
     if st.session_state["loss"] not in losses:
@@ -156,7 +175,7 @@ def training_panel(
             c2.number_input(t("panel.patience", lang), 1, 1000, step=1, key="patience")
             c3.checkbox(t("panel.restore_best", lang), key="restore_best")
         st.number_input(t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
-    _save_state()
+    _save_state(scope)
 
     state = st.session_state
     try:

@@ -1,0 +1,25 @@
+"""Texts of the course presets."""
+
+EN: dict[str, str] = {
+    'preset.title': 'Course presets',
+    'preset.intro': "Each button loads the settings of one of the course's code slides into the panel below; then press **Train**.",
+    'preset.linear_unit': 'Linear unit',
+    'preset.linear_unit.slide': 'Slide 「Keras裡的線性單元」: a single `layers.Dense(units=1)`, y = w·x + b over the 11 features.',
+    'preset.course_wine': 'Wine model, 10 epochs',
+    'preset.course_wine.slide': "Slides 「建立模型」 to 「訓練模型」: 3 × `Dense(512, activation='relu')` + `Dense(1)`, adam, mae, batch 256, 10 epochs.",
+    'preset.early_stopping': 'Early stopping, 500 epochs',
+    'preset.early_stopping.slide': 'Slides 「提前停止」: `EarlyStopping(min_delta=0.001, patience=20, restore_best_weights=True)` and `epochs=500`.',
+    'preset.baseline': 'Baseline Dense(16)',
+    'preset.baseline.slide': "Slide 「改變模型容量」: `Dense(16, activation='relu')` + `Dense(1)`.",
+    'preset.wider': 'Wider: Dense(32)',
+    'preset.wider.slide': "Slide 「把模型變更寬」: `Dense(32, activation='relu')` + `Dense(1)`.",
+    'preset.deeper': 'Deeper: 2 × Dense(16)',
+    'preset.deeper.slide': "Slide 「把模型變更深」: two `Dense(16, activation='relu')` layers + `Dense(1)`.",
+    'preset.dropout': 'Dropout 0.3',
+    'preset.dropout.slide': 'Slide 「在模型加入dropout」: `layers.Dropout(rate=0.3)` after each hidden layer of the wine model, with early stopping.',
+    'preset.bn_after': 'BatchNorm after the layer',
+    'preset.bn_after.slide': "Slide 「可以放在一層後」: `Dense(…, activation='relu')`, `BatchNormalization()`.",
+    'preset.bn_inside': 'BatchNorm inside the layer',
+    'preset.bn_inside.slide': "Slide 「也可以放在一層中間」: `Dense(…)`, `BatchNormalization()`, `Activation('relu')`.",
+    'preset.loaded': 'Loaded: {slide}',
+}

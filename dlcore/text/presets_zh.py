@@ -1,0 +1,25 @@
+"""Traditional Chinese texts of the course presets."""
+
+ZH_TW: dict[str, str] = {
+    'preset.title': '課程預設',
+    'preset.intro': '每個按鈕都會把課程中一張程式碼投影片的設定載入下方面板，接著按下 **開始訓練**。',
+    'preset.linear_unit': '線性單位',
+    'preset.linear_unit.slide': '投影片「Keras裡的線性單元」：只有一個 `layers.Dense(units=1)`，對 11 個特徵做 y = w·x + b。',
+    'preset.course_wine': '紅酒模型，10 個 epoch',
+    'preset.course_wine.slide': "投影片「建立模型」到「訓練模型」：3 × `Dense(512, activation='relu')` + `Dense(1)`，adam、mae、batch 256、10 個 epoch。",
+    'preset.early_stopping': '提前停止，500 個 epoch',
+    'preset.early_stopping.slide': '投影片「提前停止」：`EarlyStopping(min_delta=0.001, patience=20, restore_best_weights=True)` 搭配 `epochs=500`。',
+    'preset.baseline': '基準 Dense(16)',
+    'preset.baseline.slide': "投影片「改變模型容量」：`Dense(16, activation='relu')` + `Dense(1)`。",
+    'preset.wider': '更寬：Dense(32)',
+    'preset.wider.slide': "投影片「把模型變更寬」：`Dense(32, activation='relu')` + `Dense(1)`。",
+    'preset.deeper': '更深：2 × Dense(16)',
+    'preset.deeper.slide': "投影片「把模型變更深」：兩層 `Dense(16, activation='relu')` + `Dense(1)`。",
+    'preset.dropout': 'Dropout 0.3',
+    'preset.dropout.slide': '投影片「在模型加入dropout」：紅酒模型每個隱藏層後加上 `layers.Dropout(rate=0.3)`，並使用提前停止。',
+    'preset.bn_after': 'BatchNorm 放在一層後',
+    'preset.bn_after.slide': "投影片「可以放在一層後」：`Dense(…, activation='relu')`、`BatchNormalization()`。",
+    'preset.bn_inside': 'BatchNorm 放在一層中間',
+    'preset.bn_inside.slide': "投影片「也可以放在一層中間」：`Dense(…)`、`BatchNormalization()`、`Activation('relu')`。",
+    'preset.loaded': '已載入：{slide}',
+}

@@ -1,0 +1,106 @@
+"""Binary classification: sigmoid output, cross-entropy, a live decision
+boundary on 2-D data, and reading a classifier's validation predictions."""
+
+import streamlit as st
+
+from dlcore.data import data_split
+from dlcore.spec import to_dict
+from dlcore.text import t
+from ui.classification_results import classification_results
+from ui.classification_views import (
+    class_balance,
+    code_section,
+    cross_entropy_explainer,
+    data_controls,
+    live_curves,
+    live_extra,
+    payload_for,
+    suggested_specs,
+)
+from ui.frame import page_frame
+from ui.live import live_view, run_history, train_buttons
+from ui.panel import summary_table, training_panel
+from ui.session_jobs import runs
+
+PAGE = "classification"
+COURSE_COMPILE = """model.compile(
+    optimizer='adam',
+    loss='binary_crossentropy',
+    metrics=['binary_accuracy'],
+)"""
+
+lang = page_frame(PAGE)
+st.title(f"⚖️ {t('lesson.classification.title', lang)}")
+st.markdown(t("clf.intro", lang))
+st.code(COURSE_COMPILE, language="python")
+
+# 1. Why cross-entropy ---------------------------------------------------------
+st.header(t("clf.ce.header", lang))
+st.markdown(t("clf.ce.text", lang))
+cross_entropy_explainer(lang)
+st.markdown(t("clf.ce.after", lang))
+
+# 2. The data ----------------------------------------------------------------------
+st.header(t("clf.data.header", lang))
+data = data_controls(lang)
+split = data_split(data)
+st.caption(
+    t("clf.data.caption", lang, train=len(split.y_train), valid=len(split.y_valid), features=split.x_train.shape[1])
+)
+class_balance(split, lang)
+
+# 3. Model and training ------------------------------------------------------------
+st.header(t("clf.model.header", lang))
+st.markdown(t("clf.model.text", lang))
+default_model, default_train = suggested_specs(data["dataset"])
+model, train = training_panel(
+    lang,
+    n_inputs=split.x_train.shape[1],
+    model_defaults=default_model,
+    train_defaults=default_train,
+    losses=("binary_crossentropy",),
+    scope=PAGE,
+)
+valid = model is not None and train is not None
+if valid:
+    summary_col, code_col = st.columns(2)
+    summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch", key="classification_summary")
+    summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))
+    with code_col:
+        code_section(model, train, data["dataset"], lang)
+
+
+def _label() -> str:
+    name = t(f"clf.ds.{data['dataset']}", lang)
+    return t(
+        "clf.label",
+        lang,
+        data=name,
+        depth=model.depth,
+        width=model.width,
+        activation=t(f"activation.{model.activation}", lang),
+    )
+
+
+train_buttons(
+    PAGE,
+    lang,
+    payload=(lambda: payload_for(model, train, data)) if valid else None,
+    meta=(lambda: {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label()})
+    if valid
+    else None,
+)
+live_view(
+    PAGE,
+    lang,
+    planned_epochs=train.epochs if train else default_train.epochs,
+    loss_name="binary_crossentropy",
+    curves=live_curves,
+    extra=lambda frame: live_extra(frame, data, lang),
+)
+
+# 4. Results -----------------------------------------------------------------------
+history = runs(PAGE)
+if history and history[-1].predictions:
+    classification_results(history[-1], lang)
+run_history(PAGE, lang)

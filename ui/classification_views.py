@@ -1,0 +1,216 @@
+"""Pieces of the classification page: data controls, class balance, the
+cross-entropy explainer and the live decision boundary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dlcore.classification import SUGGESTIONS, majority_accuracy
+from dlcore.classification_charts import boundary_figure, class_balance_figure, cross_entropy_figure, curves_figure
+from dlcore.data import TABLE_CLASSIFIERS, SplitData, data_split
+from dlcore.diagnosis import constant_baseline, diagnose
+from dlcore.export import DataSource
+from dlcore.keras_code import keras_code
+from dlcore.runs import latest_probe
+from dlcore.spec import ModelSpec, TrainConfig, to_dict
+from dlcore.text import t
+from dlcore.toy_data import GRID_SIZE, TOY_KINDS, decode_probabilities, grid_for
+from ui.compute import ComputeError, compute
+from ui.diagnosis_view import show_diagnosis
+from ui.export_view import export_section
+from ui.live import LiveFrame
+from ui.panel import apply_settings
+
+PAGE = "classification"
+DATASETS: tuple[str, ...] = (*TABLE_CLASSIFIERS, *TOY_KINDS)
+BOUNDARY_INTERVAL = 0.25  # seconds between two streamed grids: at most 4 per second
+# The bundled tables as the exported script reads them (labels made 0/1 there).
+SOURCES: dict[str, DataSource] = {
+    "ionosphere": DataSource("ionosphere.csv", "Class", classification=True, positive="g"),
+    "wine_good": DataSource("winequality-red.csv", "quality", classification=True, threshold=7),
+}
+TOY_SOURCE = DataSource("", "label", classification=True)  # 2-D sets: no file, code lines only
+DATA_DEFAULTS: dict[str, Any] = {
+    "dataset": "ionosphere",
+    "noise": 0.1,
+    "n_points": 400,
+    "train_ratio": 0.7,
+    "data_seed": 0,
+}
+
+
+def suggested_specs(dataset: str) -> tuple[ModelSpec, TrainConfig]:
+    """The suggested model (sigmoid output) and training for a data set."""
+    s = SUGGESTIONS[dataset]
+    model = ModelSpec(n_inputs=2, depth=s.depth, width=s.width, activation=s.activation, output_activation="sigmoid")
+    train = TrainConfig(
+        loss="binary_crossentropy",
+        optimizer="adam",
+        learning_rate=s.learning_rate,
+        batch_size=s.batch_size,
+        epochs=s.epochs,
+    )
+    return model, train
+
+
+def _apply_suggestion() -> None:
+    dataset = st.session_state["dataset"]
+    apply_settings(*suggested_specs(dataset), scope=PAGE)
+    st.session_state["clf_suggested"] = dataset
+
+
+def data_controls(lang: str) -> dict[str, Any]:
+    """Data set, noise, size, seed and split controls.
+
+    Widget keys: ``dataset``, ``noise``, ``n_points``, ``data_seed``,
+    ``train_ratio`` (noise and size only for the 2-D sets).
+
+    Returns:
+        The job payload's ``data`` dict for the current choice.
+    """
+    for key, value in DATA_DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    c1, c2 = st.columns([2, 3])
+    dataset = c1.selectbox(
+        t("clf.dataset", lang),
+        list(DATASETS),
+        key="dataset",
+        format_func=lambda k: t(f"clf.ds.{k}", lang),
+        on_change=_apply_suggestion,
+    )
+    c2.markdown(t(f"clf.ds.{dataset}.about", lang))
+    toy = dataset in TOY_KINDS
+    c1, c2, c3, c4 = st.columns(4)
+    c1.slider(t("clf.train_ratio", lang), 0.1, 0.9, step=0.05, key="train_ratio", help=t("clf.train_ratio_help", lang))
+    c2.number_input(t("clf.data_seed", lang), 0, 10_000, step=1, key="data_seed", help=t("clf.data_seed_help", lang))
+    if toy:
+        c3.slider(t("clf.noise", lang), 0.0, 0.5, step=0.01, key="noise", help=t("clf.noise_help", lang))
+        c4.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), key="n_points")
+    if st.session_state.get("clf_suggested") == dataset:
+        st.caption(t("clf.suggested", lang, name=t(f"clf.ds.{dataset}", lang)))
+    data: dict[str, Any] = {
+        "dataset": dataset,
+        "train_fraction": float(st.session_state["train_ratio"]),
+        "seed": int(st.session_state["data_seed"]),
+    }
+    if toy:
+        data.update(noise=float(st.session_state["noise"]), n_points=int(st.session_state["n_points"]))
+    return data
+
+
+def class_balance(split: SplitData, lang: str) -> None:
+    """Counts of each class per split and the majority-class baseline (chart
+    key ``classification_balance``)."""
+    counts = {
+        t("clf.balance.train", lang): (int(np.sum(split.y_train < 0.5)), int(np.sum(split.y_train > 0.5))),
+        t("clf.balance.valid", lang): (int(np.sum(split.y_valid < 0.5)), int(np.sum(split.y_valid > 0.5))),
+    }
+    majority, share = majority_accuracy(split.y_train, split.y_valid)
+    positive_rate = float(np.mean(np.r_[split.y_train, split.y_valid]))
+    chart_col, text_col = st.columns([3, 2])
+    chart_col.plotly_chart(class_balance_figure(counts, lang=lang), key="classification_balance", width="stretch")
+    text_col.markdown(t("clf.balance.text", lang, rate=positive_rate, cls=t(f"clf.class{majority}", lang), share=share))
+    if min(positive_rate, 1 - positive_rate) < 0.25:
+        text_col.warning(t("clf.balance.imbalanced", lang, share=share))
+
+
+def cross_entropy_explainer(lang: str) -> None:
+    """−log p beside MAE and MSE on probabilities, from Keras's own loss
+    functions (chart key ``classification_ce_chart``)."""
+    try:
+        curves = compute("dlcore.loss_curves:loss_curves", {"points": 201})
+    except ComputeError as exc:
+        error = exc.error
+        st.warning(t(error["key"], lang, **error.get("values", {})) if "key" in error else t("clf.ce.failed", lang))
+        return
+    st.plotly_chart(cross_entropy_figure(curves, lang=lang), key="classification_ce_chart", width="stretch")
+    p = curves["p"]
+    rows = []
+    for target in (0.01, 0.1, 0.5, 0.9, 0.99):
+        i = min(range(len(p)), key=lambda j: abs(p[j] - target))
+        rows.append(
+            {
+                t("clf.ce.col.p", lang): f"{p[i]:.2f}",
+                t("clf.ce.col.bce", lang): round(curves["bce_1"][i], 3),
+                t("clf.ce.col.mae", lang): round(curves["mae_1"][i], 3),
+                t("clf.ce.col.mse", lang): round(curves["mse_1"][i], 3),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="classification_ce_table")
+
+
+def live_curves(frame: LiveFrame, lang: str) -> go.Figure:
+    """Loss and accuracy curves of the running job or the latest run."""
+    result = (frame.record.result or {}) if frame.record is not None else {}
+    return curves_figure(
+        frame.history,
+        lang=lang,
+        total_epochs=frame.total_epochs,
+        best_epoch=result.get("best_epoch"),
+        stopped_epoch=result.get("stopped_epoch"),
+    )
+
+
+def boundary_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
+    """The decision boundary of the running job (its latest streamed grid)
+    or of the latest run, over the data's points; the points alone before a
+    run on the current data (chart key ``classification_boundary``)."""
+    data = frame.meta["data"] if frame.running and frame.meta else current
+    if data["dataset"] not in TOY_KINDS:
+        return
+    split = data_split(data)
+    grid = grid_for(np.vstack([split.x_train, split.x_valid]), GRID_SIZE)
+    boundary = None
+    if frame.running:
+        boundary = latest_probe(frame.events, "boundary")
+    elif frame.record is not None and frame.record.meta.get("data") == current:
+        boundary = frame.record.extras.get("boundary")
+    z = decode_probabilities(boundary["p"], grid.size) if boundary else None
+    fig = boundary_figure(
+        grid,
+        z,
+        split.x_train,
+        split.y_train,
+        split.x_valid,
+        split.y_valid,
+        lang=lang,
+        epoch=boundary["epoch"] if boundary else None,
+    )
+    st.plotly_chart(fig, key="classification_boundary", width="stretch")
+    if boundary is None:
+        st.caption(t("clf.boundary.before", lang))
+
+
+def live_extra(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
+    """Below the live curves: the decision boundary (2-D sets) and the diagnosis."""
+    boundary_view(frame, current, lang)
+    if frame.meta is not None and frame.history.get("val_loss"):
+        split = data_split(frame.meta["data"])
+        baseline = constant_baseline("binary_crossentropy", split.y_train, split.y_valid)
+        diagnosis = diagnose(frame.history.get("loss", []), frame.history["val_loss"], baseline=baseline)
+        show_diagnosis(diagnosis, lang, running=frame.running, key="classification_dx")
+
+
+def payload_for(model: ModelSpec, train: TrainConfig, data: dict[str, Any]) -> dict[str, Any]:
+    """The training job's payload; 2-D sets add the boundary probe."""
+    payload: dict[str, Any] = {"model": to_dict(model), "train": to_dict(train), "data": data}
+    if data["dataset"] in TOY_KINDS:
+        split = data_split(data)
+        grid = grid_for(np.vstack([split.x_train, split.x_valid]), GRID_SIZE)
+        payload["probes"] = {"boundary": {"extent": grid.extent, "size": grid.size, "interval": BOUNDARY_INTERVAL}}
+    return payload
+
+
+def code_section(model: ModelSpec, train: TrainConfig, dataset: str, lang: str) -> None:
+    """The Keras code of the settings: the full downloadable script for the
+    bundled tables, the model, compile and fit lines for the 2-D sets."""
+    if dataset in SOURCES:
+        export_section(model, train, lang, page=PAGE, source=SOURCES[dataset])
+        return
+    with st.expander(t("clf.code", lang)):
+        st.code(keras_code(model, train, TOY_SOURCE), language="python")

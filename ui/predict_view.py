@@ -1,0 +1,104 @@
+"""Downloads of the latest wine run and "predict one wine" with its model."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dlcore.data import SplitData
+from dlcore.model_store import read_model
+from dlcore.runs import RunRecord
+from dlcore.text import error_text, t
+from ui import controls
+from ui.compute import ComputeError, compute
+
+
+def downloads(page: str, lang: str, run: RunRecord) -> None:
+    """Download buttons for a run's model (``.keras``) and history (CSV)."""
+    c1, c2 = st.columns(2)
+    model_id = run.meta.get("model_id")
+    if model_id and run.result is not None:
+        c1.download_button(
+            t("predict.download_model", lang),
+            functools.partial(read_model, model_id),  # read only when clicked
+            file_name=f"dl_playground_{page}_run{run.number}.keras",
+            mime="application/octet-stream",
+            key=f"{page}_download_model",
+        )
+    history = pd.DataFrame(run.history)
+    history.insert(0, "epoch", range(1, len(history) + 1))
+    c2.download_button(
+        t("runs.download_csv", lang),
+        history.to_csv(index=False),
+        file_name=f"dl_playground_{page}_run{run.number}_history.csv",
+        mime="text/csv",
+        key=f"{page}_download_history",
+    )
+
+
+def predict_one_wine(lang: str, run: RunRecord, raw: pd.DataFrame, split: SplitData) -> None:
+    """Sliders for the 11 measurements (ranges from the data, starting at a real
+    validation wine) and the quality the run's model predicts for them.
+
+    Args:
+        lang: Text language.
+        run: The latest run (its ``meta["model_id"]`` names the saved model).
+        raw: The unscaled wine table.
+        split: The split the model was trained on (for scaling).
+    """
+    model_id = run.meta.get("model_id")
+    if not model_id or run.result is None:
+        return
+    st.subheader(t("predict.title", lang))
+    controls.explain(t("predict.intro", lang))
+    features = list(split.feature_names)
+    wines = [int(i) for i in split.valid_index]
+
+    def load_wine() -> None:
+        row = raw.loc[st.session_state["predict_wine"], features]
+        for i, name in enumerate(features):
+            st.session_state[f"predict_x{i}"] = float(row[name])
+
+    st.selectbox(
+        t("predict.wine", lang),
+        wines,
+        key="predict_wine",
+        on_change=load_wine,
+        format_func=lambda i: t("predict.wine_option", lang, row=i, quality=int(raw.loc[i, "quality"])),
+    )
+    chosen = raw.loc[st.session_state["predict_wine"]]
+    columns = st.columns(3)
+    values = []
+    for i, name in enumerate(features):
+        low, high = float(raw[name].min()), float(raw[name].max())
+        step = float(10 ** np.floor(np.log10((high - low) / 200)))
+        values.append(
+            controls.slider(
+                name,
+                low,
+                high,
+                float(chosen[name]),
+                step=step,
+                key=f"predict_x{i}",
+                where=columns[i % 3],
+                format=f"%.{max(0, -int(np.floor(np.log10(step))))}f",
+            )
+        )
+    scaled = ((np.asarray(values) - split.minimum[features].to_numpy()) / split.span[features].to_numpy()).tolist()
+    try:
+        result = compute("dlcore.predict_tasks:predict", {"model_id": model_id, "rows": [scaled]})
+    except ComputeError as exc:
+        st.warning(error_text(exc.error, lang) if exc.error.get("key") else t("predict.unavailable", lang))
+        return
+    predicted = float(split.unscale_target(result["predictions"][0]))
+    is_real = all(np.isclose(v, float(chosen[n])) for v, n in zip(values, features, strict=True))
+    c1, c2 = st.columns(2)
+    c1.metric(t("predict.predicted", lang), f"{predicted:.2f}")
+    if is_real:
+        true = int(chosen["quality"])
+        c2.metric(t("predict.true", lang), str(true), delta=f"{predicted - true:+.2f}", delta_color="off")
+    else:
+        c2.caption(t("predict.modified", lang))

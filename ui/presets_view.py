@@ -1,0 +1,40 @@
+"""Course-preset buttons that load a slide's configuration into the panel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dlcore.presets import Preset
+from dlcore.text import t
+from ui.panel import apply_settings
+
+
+def presets_section(page: str, lang: str, presets: tuple[Preset, ...]) -> None:
+    """One button per preset; a click fills the shared panel (before it is
+    drawn, from the button's callback) and says which slide it reproduces.
+
+    Args:
+        page: Page slug (button keys).
+        lang: Text language.
+        presets: The presets offered.
+    """
+
+    def load(preset: Preset) -> None:
+        apply_settings(preset.model, preset.train)
+        st.session_state[f"{page}_preset_loaded"] = preset.key
+
+    with st.expander(t("preset.title", lang)):
+        st.caption(t("preset.intro", lang))
+        columns = st.columns(3)
+        for i, preset in enumerate(presets):
+            columns[i % 3].button(
+                t(f"preset.{preset.key}", lang),
+                key=f"{page}_preset_{preset.key}",
+                on_click=load,
+                args=(preset,),
+                help=t(f"preset.{preset.key}.slide", lang),
+                width="stretch",
+            )
+        loaded = st.session_state.get(f"{page}_preset_loaded")
+        if loaded:
+            st.success(t("preset.loaded", lang, slide=t(f"preset.{loaded}.slide", lang)))
