@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from dlcore.data import SplitData, data_split
+from dlcore.model_store import model_path, prune
 from dlcore.keras_build import build_model, build_optimizer
 from dlcore.probes import BoundaryProbe, GradientProbe, Probe
 from dlcore.spec import ModelSpec, TrainConfig, from_dict
@@ -139,6 +140,8 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
             (k = 0: about 50 samples per run), ``{"boundary": {"extent": e,
             "size": s, "interval": seconds}}`` adds the model's probability on
             an s × s grid over [−e, e]² at most every ``interval`` seconds.
+            ``model_id`` is optional: the final model is saved under that id
+            in ``dlcore.model_store``.
         emit: Message sink (see ``LiveHistory``).
         should_stop: Cancellation flag.
 
@@ -211,6 +214,10 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
         valid_predictions = [float(p) for p in predictions]
         if boundary_probe is not None:
             extra["boundary"] = {"epoch": live.epochs_done, "p": boundary_probe.grid_probabilities(model)}
+        if payload.get("model_id"):
+            # Kept for the page's download and predictions (see dlcore.model_store).
+            model.save(model_path(payload["model_id"]))
+            prune()
 
     return {
         **extra,

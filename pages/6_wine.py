@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dlcore.data import WINE_FEATURES, load_dataset, wine_split
+from dlcore.model_store import new_model_id
+from dlcore.presets import WINE_PRESETS
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
 from ui.charts import show
@@ -13,6 +15,9 @@ from ui.panel import summary_table, training_panel
 from dlcore.charts import architecture_figure
 from ui.export_view import export_section
 from ui.frame import page_end
+from ui.predict_view import downloads, predict_one_wine
+from ui.presets_view import presets_section
+from ui.session_jobs import runs
 from ui.wine_results import wine_results
 
 PAGE = "wine"
@@ -50,6 +55,7 @@ with st.expander(t("wine.data", lang), expanded=False):
     st.caption(t("wine.scaling", lang, span=span, qmin=qmin, qmax=qmin + span))
 
 st.subheader(t("wine.model", lang))
+presets_section(PAGE, lang, WINE_PRESETS)
 model, train = training_panel(
     lang, n_inputs=len(WINE_FEATURES), model_defaults=COURSE_MODEL, train_defaults=COURSE_TRAINING
 )
@@ -69,13 +75,16 @@ def _label() -> str:
     return t("wine.label", lang, depth=model.depth, width=model.width, activation=t(f"activation.{model.activation}", lang))
 
 
+def _job() -> tuple[dict, dict]:
+    """The job payload and the settings kept with the run; one model id
+    names the saved model in both."""
+    model_id = new_model_id()
+    payload = {"model": to_dict(model), "train": to_dict(train), "data": {"dataset": "wine"}, "model_id": model_id}
+    return payload, {"model": to_dict(model), "train": to_dict(train), "label": _label(), "model_id": model_id}
+
+
 valid = model is not None and train is not None
-train_buttons(
-    PAGE,
-    lang,
-    payload=(lambda: {"model": to_dict(model), "train": to_dict(train), "data": {"dataset": "wine"}}) if valid else None,
-    meta=(lambda: {"model": to_dict(model), "train": to_dict(train), "label": _label()}) if valid else None,
-)
+train_buttons(PAGE, lang, job=_job if valid else None)
 live_view(
     PAGE,
     lang,
@@ -83,6 +92,10 @@ live_view(
     loss_name=train.loss if train else COURSE_TRAINING.loss,
 )
 wine_results(PAGE, lang, split)
+history = runs(PAGE)
+if history:
+    downloads(PAGE, lang, history[-1])
+    predict_one_wine(lang, history[-1], raw, split)
 if valid:
     export_section(model, train, lang, page=PAGE)
 run_history(PAGE, lang)

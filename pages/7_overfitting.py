@@ -113,7 +113,7 @@ if model is not None and train is not None:
     with code_col:
         export_section(model, train, lang, page=PAGE)
     item = run_item(model, train, model_label(model, train, lang), None)
-    train_buttons(PAGE, lang, payload=lambda: item["payload"], meta=lambda: item["meta"])
+    train_buttons(PAGE, lang, job=lambda: (item["payload"], item["meta"]))
 else:
-    train_buttons(PAGE, lang, payload=None, meta=None)
+    train_buttons(PAGE, lang, job=None)
 run_history(PAGE, lang)

@@ -85,8 +85,12 @@ def _label() -> str:
 train_buttons(
     PAGE,
     lang,
-    payload=(lambda: payload_for(model, train, data)) if valid else None,
-    meta=(lambda: {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label()})
+    job=(
+        lambda: (
+            payload_for(model, train, data),
+            {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label()},
+        )
+    )
     if valid
     else None,
 )

@@ -7,6 +7,7 @@ import json
 import sys
 
 import numpy as np
+import pytest
 
 from tests.conftest import open_page, run_until
 
@@ -93,3 +94,64 @@ def test_diverging_learning_rate_explained_and_page_usable() -> None:
     assert not at.exception
     assert any("learning rate (10.0) is too high" in e.value for e in at.error)
     assert not at.button(key="train").disabled  # the session stays usable
+
+
+def test_course_preset_loads_the_slide_settings() -> None:
+    at = open_page(PAGE)
+    at.button(key="wine_preset_early_stopping").click().run()
+    assert not at.exception
+    assert at.number_input(key="epochs").value == 500
+    assert at.toggle(key="early_stopping").value is True
+    assert (at.number_input(key="patience").value, at.number_input(key="min_delta").value) == (20, 0.001)
+    assert any("提前停止" in s.value for s in at.success)  # names the slide it reproduces
+    at.button(key="wine_preset_bn_inside").click().run()
+    summary = next(d.value for d in at.dataframe if "Param #" in d.value.columns)
+    kinds = [layer.split(" ")[1] for layer in summary.iloc[:, 0]]
+    assert kinds[:3] == ["(Dense)", "(BatchNormalization)", "(Activation)"]
+
+
+def test_link_sets_the_panel_and_bad_values_are_noted() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"depth": "1", "width": "16", "optimizer": "momentum", "learning_rate": "0.01", "epochs": "99999"})
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert (at.slider(key="depth").value, at.number_input(key="width").value) == (1, 16)
+    assert (at.selectbox(key="optimizer").value, at.select_slider(key="learning_rate").value) == ("momentum", 0.01)
+    assert at.number_input(key="epochs").value == 10  # out of range: ignored
+    assert [toast.proto.body for toast in at.get("toast")] == [
+        "The link's setting epochs=99999 was ignored: it is not a valid value for this page."
+    ]
+    assert at.query_params["depth"] == "1" and at.query_params["optimizer"] == "momentum"
+    assert "epochs" not in at.query_params
+
+
+def test_trained_model_downloads_and_predicts_a_validation_wine() -> None:
+    at = open_page(PAGE)
+    at.slider(key="depth").set_value(1).run()
+    at.number_input(key="width").set_value(16).run()
+    at.number_input(key="epochs").set_value(3).run()
+    at.button(key="train").click().run()
+    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    assert not at.exception
+    run = at.session_state["runs"]["wine"][-1]
+    from dlcore.model_store import model_path
+
+    assert model_path(run.meta["model_id"]).stat().st_size > 1000
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the model (.keras)" in labels and "Download the history (CSV)" in labels
+    metrics = {m.label: m.value for m in at.metric}
+    wine = at.selectbox(key="predict_wine").value
+    from dlcore.data import load_dataset, wine_split
+
+    split = wine_split()
+    position = list(split.valid_index).index(wine)
+    # The worker's prediction for this validation wine equals the run's own
+    # validation prediction for it (same saved model, same scaling).
+    expected = split.unscale_target(run.predictions[position])
+    assert float(metrics["Predicted quality"]) == pytest.approx(expected, abs=0.006)
+    assert metrics["Tasters' quality"] == str(int(load_dataset("wine").loc[wine, "quality"]))

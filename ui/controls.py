@@ -146,6 +146,47 @@ def _draw(
     return value
 
 
+def take_link_value(key: str, parse: Callable[[str], tuple[bool, Any]]) -> tuple[bool, Any]:
+    """For widgets drawn without these wrappers: the opening link's value for
+    ``key`` if it has a valid one (an invalid one is noted and dropped).
+
+    Args:
+        key: The widget key.
+        parse: Checks a raw value: ``(ok, value)``.
+
+    Returns:
+        ``(True, value)`` for a valid link value, else ``(False, None)``.
+    """
+    raw = st.session_state.get(_PENDING, {}).pop(key, None)
+    if raw is None:
+        return False, None
+    ok, value = parse(raw[-1])
+    if not ok:
+        _note(key, ",".join(raw))
+    return ok, value
+
+
+def options_parser(options: Sequence[Any]) -> Callable[[str], tuple[bool, Any]]:
+    """A link-value check: one of ``options``."""
+    return lambda raw: _option(raw, list(options))
+
+
+def range_parser(low: float, high: float, *, integer: bool) -> Callable[[str], tuple[bool, Any]]:
+    """A link-value check: a number in [low, high] (a whole one if ``integer``)."""
+    return lambda raw: _in_range(raw, {"min_value": int(low) if integer else float(low), "max_value": high}, low)
+
+
+def flag_parser() -> Callable[[str], tuple[bool, Any]]:
+    """A link-value check: true/false (1/0, on/off, yes/no)."""
+    return lambda raw: _flag(raw, {})
+
+
+def write_link(key: str, value: Any, default: Any) -> None:
+    """Mirrors a widget drawn without these wrappers into the link."""
+    st.session_state.setdefault(_KEYS, []).append(key)
+    _write_link(key, value, default)
+
+
 def _write_link(key: str, value: Any, default: Any) -> None:
     if value == default:
         if key in st.query_params:

@@ -73,31 +73,30 @@ def train_buttons(
     page: str,
     lang: str,
     *,
-    payload: Callable[[], dict[str, Any]] | None,
-    meta: Callable[[], dict[str, Any]] | None,
+    job: Callable[[], tuple[dict[str, Any], dict[str, Any]]] | None,
     task: str = TRAIN_TASK,
 ) -> None:
     """The Train button (key ``train``); disabled while a run is active or
-    the settings are invalid (``payload`` is None).
+    the settings are invalid (``job`` is None).
 
     Args:
         page: Page slug.
         lang: Text language.
-        payload: Builds the job payload from the current settings.
-        meta: Builds the settings kept with the run.
+        job: Builds ``(payload, meta)`` from the current settings: the job's
+            arguments and the settings kept with the run.
         task: Task name for the pool.
     """
 
     def start() -> None:
-        if active_job(page) is None and payload is not None and meta is not None:
-            start_job(page, task, payload(), meta())
+        if active_job(page) is None and job is not None:
+            start_job(page, task, *job())
 
     st.button(
         t("train.button", lang),
         key="train",
         type="primary",
         on_click=start,
-        disabled=payload is None or active_job(page) is not None,
+        disabled=job is None or active_job(page) is not None,
         width="stretch",
     )
 

@@ -31,6 +31,7 @@ from dlcore.spec import (
     TrainConfig,
 )
 from dlcore.text import t
+from ui import controls
 
 LEARNING_RATES: tuple[float, ...] = (
     1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
@@ -94,6 +95,39 @@ def _save_state(scope: str) -> None:
             saved[key] = st.session_state[key]
 
 
+def _link_parsers(losses: tuple[str, ...]) -> dict[str, Any]:
+    """How each panel setting is read from a shared link (the widgets' bounds)."""
+    return {
+        "depth": controls.range_parser(0, 8, integer=True),
+        "width": controls.range_parser(1, 1024, integer=True),
+        "activation": controls.options_parser(list(ACTIVATIONS)),
+        "dropout": controls.range_parser(0.0, 0.8, integer=False),
+        "batchnorm": controls.options_parser(BATCHNORM_PLACEMENTS),
+        "l1": controls.options_parser(PENALTIES),
+        "l2": controls.options_parser(PENALTIES),
+        "loss": controls.options_parser(losses),
+        "optimizer": controls.options_parser(list(OPTIMIZERS)),
+        "learning_rate": controls.options_parser(LEARNING_RATES),
+        "momentum": controls.range_parser(0.0, 0.99, integer=False),
+        "batch_size": controls.options_parser(BATCH_SIZES),
+        "epochs": controls.range_parser(1, 1000, integer=True),
+        "early_stopping": controls.flag_parser(),
+        "min_delta": controls.range_parser(0.0, 1.0, integer=False),
+        "patience": controls.range_parser(1, 1000, integer=True),
+        "restore_best": controls.flag_parser(),
+        "seed": controls.range_parser(0, 2**31 - 1, integer=True),
+    }
+
+
+def _apply_link(losses: tuple[str, ...], scope: str) -> None:
+    # A shared link's settings win over the defaults and the saved values.
+    for key, parse in _link_parsers(losses).items():
+        ok, value = controls.take_link_value(key, parse)
+        if ok:
+            st.session_state[key] = value
+            _saved(scope)[key] = value
+
+
 def _nearest(options: tuple[Any, ...], key: str) -> None:
     value = st.session_state.get(key)
     if value not in options:
@@ -126,6 +160,7 @@ def training_panel(
     defaults = {f.name: getattr(model_defaults, f.name) for f in fields(ModelSpec) if f.name in MODEL_KEYS}
     defaults.update({f.name: getattr(train_defaults, f.name) for f in fields(TrainConfig) if f.name in TRAIN_KEYS})
     _seed_state(defaults, scope)
+    _apply_link(losses, scope)
     for key, options in (("learning_rate", LEARNING_RATES), ("batch_size", BATCH_SIZES), ("l1", PENALTIES), ("l2", PENALTIES)):
         _nearest(options, key)
     if st.session_state["loss"] not in losses:
@@ -176,6 +211,9 @@ def training_panel(
             c3.checkbox(t("panel.restore_best", lang), key="restore_best")
         st.number_input(t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
     _save_state(scope)
+    for key in PANEL_KEYS:  # mirror the settings into the page's link
+        if key in st.session_state:
+            controls.write_link(key, st.session_state[key], defaults[key])
 
     state = st.session_state
     try:
