@@ -263,7 +263,9 @@ def data_split(data: dict[str, Any]) -> SplitData:
     """The split a job payload's ``data`` names.
 
     Args:
-        data: ``{"dataset": "wine"}`` (the course's regression split) or
+        data: ``{"dataset": "wine"}`` (the course's regression split),
+            ``{"dataset": "upload", "columns", "values", "target", "task"}``
+            (a user's table, see ``ui.upload_view``) or
             ``{"dataset": name, **classification_split keyword arguments}``.
 
     Returns:
@@ -273,4 +275,7 @@ def data_split(data: dict[str, Any]) -> SplitData:
     dataset = options.pop("dataset", "wine")
     if dataset == "wine":
         return wine_split()
+    if dataset == "upload":  # a user's table, already checked by dlcore.upload
+        table = pd.DataFrame(np.asarray(options["values"], dtype=np.float64), columns=options["columns"])
+        return split_and_scale(table, options["target"], scale_target=options["task"] == "regression")
     return classification_split(dataset, **options)

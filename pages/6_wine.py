@@ -13,8 +13,10 @@ from ui.frame import page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.panel import summary_table, training_panel
 from dlcore.charts import architecture_figure
+from dlcore.export import DataSource
 from ui.export_view import export_section
 from ui.frame import page_end
+from ui.upload_view import data_source
 from ui.predict_view import downloads, predict_one_wine
 from ui.presets_view import presets_section
 from ui.session_jobs import runs
@@ -29,35 +31,39 @@ st.title(f"🍷 {t('lesson.wine.title', lang)}")
 st.markdown(t("wine.intro", lang))
 
 raw = load_dataset("wine")
-split = wine_split()
-with st.expander(t("wine.data", lang), expanded=False):
-    st.caption(
-        t(
-            "wine.data_caption",
-            lang,
-            rows=len(raw),
-            cols=raw.shape[1],
-            train=len(split.y_train),
-            valid=len(split.y_valid),
-            xtrain=split.x_train.shape,
-            xvalid=split.x_valid.shape,
+uploaded = data_source(PAGE, lang, "regression")
+split = uploaded.split if uploaded else wine_split()
+# What a run's meta["data"] records, to match runs with the current data.
+current_data = {"dataset": "upload", "name": uploaded.name, "target": uploaded.target} if uploaded else {"dataset": "wine"}
+if uploaded is None:
+    with st.expander(t("wine.data", lang), expanded=False):
+        st.caption(
+            t(
+                "wine.data_caption",
+                lang,
+                rows=len(raw),
+                cols=raw.shape[1],
+                train=len(split.y_train),
+                valid=len(split.y_valid),
+                xtrain=split.x_train.shape,
+                xvalid=split.x_valid.shape,
+            )
         )
-    )
-    st.dataframe(raw.head(10), width="stretch")
-    st.markdown(f"**{t('wine.columns', lang)}**")
-    st.dataframe(
-        pd.DataFrame({"column": list(raw.columns), "": [t(f"data.column.{c}", lang) for c in raw.columns]}),
-        hide_index=True,
-        width="stretch",
-    )
-    span = split.target_range
-    qmin = float(split.minimum["quality"])
-    st.caption(t("wine.scaling", lang, span=span, qmin=qmin, qmax=qmin + span))
+        st.dataframe(raw.head(10), width="stretch")
+        st.markdown(f"**{t('wine.columns', lang)}**")
+        st.dataframe(
+            pd.DataFrame({"column": list(raw.columns), "": [t(f"data.column.{c}", lang) for c in raw.columns]}),
+            hide_index=True,
+            width="stretch",
+        )
+        span = split.target_range
+        qmin = float(split.minimum["quality"])
+        st.caption(t("wine.scaling", lang, span=span, qmin=qmin, qmax=qmin + span))
 
 st.subheader(t("wine.model", lang))
 presets_section(PAGE, lang, WINE_PRESETS)
 model, train = training_panel(
-    lang, n_inputs=len(WINE_FEATURES), model_defaults=COURSE_MODEL, train_defaults=COURSE_TRAINING
+    lang, n_inputs=split.x_train.shape[1], model_defaults=COURSE_MODEL, train_defaults=COURSE_TRAINING
 )
 if model is not None:
     # Side by side on a wide screen; stacked in projector mode, where the
@@ -79,8 +85,12 @@ def _job() -> tuple[dict, dict]:
     """The job payload and the settings kept with the run; one model id
     names the saved model in both."""
     model_id = new_model_id()
-    payload = {"model": to_dict(model), "train": to_dict(train), "data": {"dataset": "wine"}, "model_id": model_id}
-    return payload, {"model": to_dict(model), "train": to_dict(train), "label": _label(), "model_id": model_id}
+    data = uploaded.payload("regression") if uploaded else {"dataset": "wine"}
+    payload = {"model": to_dict(model), "train": to_dict(train), "data": data, "model_id": model_id}
+    label = f"{_label()} · {uploaded.name}" if uploaded else _label()
+    meta = {"model": to_dict(model), "train": to_dict(train), "label": label, "model_id": model_id}
+    meta["data"] = current_data
+    return payload, meta
 
 
 valid = model is not None and train is not None
@@ -91,12 +101,14 @@ live_view(
     planned_epochs=train.epochs if train else COURSE_TRAINING.epochs,
     loss_name=train.loss if train else COURSE_TRAINING.loss,
 )
-wine_results(PAGE, lang, split)
+wine_results(PAGE, lang, split, current_data, unit=uploaded.target if uploaded else None)
 history = runs(PAGE)
 if history:
     downloads(PAGE, lang, history[-1])
-    predict_one_wine(lang, history[-1], raw, split)
+    if uploaded is None and history[-1].meta.get("data", {"dataset": "wine"}) == current_data:
+        predict_one_wine(lang, history[-1], raw, split)
 if valid:
-    export_section(model, train, lang, page=PAGE)
+    source = DataSource(uploaded.name, uploaded.target) if uploaded else None
+    export_section(model, train, lang, page=PAGE, **({"source": source} if source else {}))
 run_history(PAGE, lang)
 page_end(lang)

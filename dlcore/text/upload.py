@@ -35,4 +35,13 @@ EN: dict[str, str] = {
     "upload.note.constant_columns": "Columns with the same value in every row, dropped ({count}): {names}. They carry no information, and min-max scaling would divide by max − min = 0.",
     "upload.note.class_mapping": "Target “{target}”: “{zero}” → class 0 ({zeros:,} rows), “{one}” → class 1 ({ones:,} rows).",
     "upload.note.threshold": "Target “{target}”: {target} ≥ {threshold:g} → class 1 ({ones:,} rows), {target} < {threshold:g} → class 0 ({zeros:,} rows).",
+    'upload.source': 'Data',
+    'upload.source.bundled': "the course's red-wine data",
+    'upload.source.upload': 'my own CSV file',
+    'upload.file': 'Your CSV file (at most {limit} MB; comma, semicolon, tab or | separated, with a header row)',
+    'upload.waiting': "Choose a CSV file. Until then the page uses the course's data.",
+    'upload.no_target': 'No column of this file can be predicted here (it needs at least two different numeric values).',
+    'upload.target': 'Column to predict',
+    'upload.too_small_split': 'After the 70/30 split there is too little data to train on. Use a file with more rows.',
+    'upload.ready': '**{name}**: {rows:,} rows, {features} input columns, predicting **{target}**. Split 70/30: {train:,} training and {valid:,} validation rows, min-max scaled with the training split.',
 }

@@ -35,4 +35,13 @@ ZH_TW: dict[str, str] = {
     "upload.note.constant_columns": "已移除每一列數值都相同的欄位（{count} 個）：{names}。這些欄位沒有任何資訊，而且 min-max 標準化時會除以 max − min = 0。",
     "upload.note.class_mapping": "目標「{target}」：「{zero}」→ 類別 0（{zeros:,} 列），「{one}」→ 類別 1（{ones:,} 列）。",
     "upload.note.threshold": "目標「{target}」：{target} ≥ {threshold:g} → 類別 1（{ones:,} 列），{target} < {threshold:g} → 類別 0（{zeros:,} 列）。",
+    'upload.source': '資料',
+    'upload.source.bundled': '課程的紅酒資料',
+    'upload.source.upload': '我自己的 CSV 檔案',
+    'upload.file': '你的 CSV 檔案（最多 {limit} MB；以逗號、分號、Tab 或 | 分隔，需有標題列）',
+    'upload.waiting': '請選擇一個 CSV 檔案。在那之前，這一頁會使用課程的資料。',
+    'upload.no_target': '這個檔案沒有可以在這裡預測的欄位（至少要有兩個不同的數值）。',
+    'upload.target': '要預測的欄位',
+    'upload.too_small_split': '以 70/30 分割後，資料太少，無法訓練。請使用列數更多的檔案。',
+    'upload.ready': '**{name}**：{rows:,} 列，{features} 個輸入欄位，預測 **{target}**。以 70/30 分割：{train:,} 列訓練資料、{valid:,} 列驗證資料，並用訓練資料的最小值與最大值做標準化。',
 }
