@@ -137,3 +137,61 @@ def test_two_sessions_training_at_once_get_their_own_curves(server: str) -> None
         assert curves[0] != curves[1], "different seeds, different sessions: different curves"
         for page in (first, second):
             assert page.locator("[data-testid='stException']").count() == 0
+
+
+BOUNDARY_JS = """() => {
+  const plots = [...document.querySelectorAll('.st-key-classification_boundary .js-plotly-plot')]
+    .filter(p => p.data && p.data.length)
+    .sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height);
+  if (!plots.length || plots[0].data[0].type !== 'heatmap') return null;
+  const z = plots[0].data[0].z;
+  const rows = Array.isArray(z) ? z : [];
+  let sum = 0;
+  for (const row of rows) for (const v of row) sum += v;
+  return {title: String(plots[0].layout.title && plots[0].layout.title.text), size: rows.length, sum: sum};
+}"""
+
+
+def choose(page, key: str, option: str) -> None:
+    """Picks an option of a Streamlit selectbox by its label."""
+    page.locator(f".st-key-{key}").get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_timeout(800)
+
+
+def test_toy_classifier_boundary_heatmap_changes_while_training(server: str) -> None:
+    with chromium() as page:
+        page.goto(f"{server}/classification")
+        wait_for_app(page)
+        choose(page, "dataset", "Spiral (2-D)")
+        set_number(page, "Epochs", 200)
+        page.get_by_role("button", name="Train", exact=True).click()
+        seen: list[dict] = []
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len({s["title"] for s in seen}) < 3:
+            state = page.evaluate(BOUNDARY_JS)
+            if state is not None and (not seen or state["title"] != seen[-1]["title"]):
+                seen.append(state)
+            page.wait_for_timeout(150)
+        titles = {s["title"] for s in seen}
+        assert len(titles) >= 2, f"the boundary should be redrawn while training: {titles}"
+        assert all(s["size"] == 100 for s in seen), "a 100 × 100 probability grid"
+        assert len({round(s["sum"], 3) for s in seen}) >= 2, "the probabilities change between moments"
+        assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_malformed_upload_is_explained_then_the_page_still_trains(server: str, tmp_path) -> None:
+    junk = tmp_path / "broken.csv"
+    junk.write_bytes(b"\x00\x01\x02 not a table \xff\xfe" * 50)
+    with chromium() as page:
+        open_wine(page, server)
+        page.get_by_text("my own CSV file").click()
+        page.wait_for_timeout(800)
+        page.locator(".st-key-wine_upload input[type=file]").set_input_files(str(junk))
+        page.locator("[data-testid='stAlertContentError']").first.wait_for(timeout=30_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        set_number(page, "Epochs", 3)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.bring_to_front()
+        page.get_by_text("Finished all 3 epochs").wait_for(timeout=120_000)
+        assert page.locator("[data-testid='stException']").count() == 0
