@@ -731,23 +731,3 @@ def story_state(story: str) -> dict[str, Any]:
     surface_key, racers = STORIES[story]
     return {**suggested_state(surface_key), "race_optimizers": list(racers), "race_tol": DEFAULT_TOLERANCE}
 
-
-def default_state() -> dict[str, Any]:
-    """Widget values when the page first opens: every racer on the default surface."""
-    return {
-        "race_y0": 0.0,
-        **suggested_state(DEFAULT_SURFACE),
-        "race_optimizers": list(RACERS),
-        "race_tol": DEFAULT_TOLERANCE,
-    }
-
-
-def nearest_option(options: Sequence[float], value: Any) -> float:
-    """The option closest to ``value`` (on a log scale for positive options)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return options[0]
-    if all(o > 0 for o in options) and number > 0:
-        return min(options, key=lambda o: abs(math.log(o) - math.log(number)))
-    return min(options, key=lambda o: abs(o - number))

@@ -215,12 +215,21 @@ def test_race_link_sets_surface_steps_and_a_learning_rate() -> None:
 
 
 def test_race_link_ignores_bad_values_with_a_note() -> None:
-    at = open_link(RACE, race_surface="nowhere", race_x0="40", race_tol="0.5", race_optimizers="sgd,adam")
+    at = open_link(
+        RACE,
+        race_surface="nowhere",
+        race_x0="40",
+        race_tol="0.5",
+        race_optimizers="sgd,adam",
+        race_hp_adam_learning_rate="0.05",
+    )
     assert not at.exception, at.exception
     assert at.selectbox(key="race_surface").value == "ravine"
     assert at.slider(key="race_x0").value == SURFACES["ravine"].start[0]
     assert at.select_slider(key="race_tol").value == 1e-3
+    # The valid ones still apply (the notes outlive the rerun that retitles Adam's settings).
     assert at.multiselect(key="race_optimizers").value == ["sgd", "adam"]
+    assert f"{t('optimizer.adam')} · η = 0.05" in [e.label for e in at.get("expander")]
     table = at.dataframe[0].value
     assert list(table[t("race.table.optimizer")]) == [t("optimizer.sgd"), t("optimizer.adam")]
     assert sorted(toasts(at)) == sorted(

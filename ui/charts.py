@@ -35,6 +35,10 @@ def project(fig: go.Figure) -> go.Figure:
     """Scales a figure for a projector: text ≥ 18 px, lines and markers thicker."""
     size = PROJECTOR.font_size
     fig.update_layout(font={"size": max(size, (fig.layout.font.size or 0))})
+    if not fig.layout.sliders and not fig.layout.updatemenus:
+        # Larger text makes a legend above the plot collide with the title.
+        fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"})
+        fig.update_layout(margin={"b": 40 + 4 * size})
     fig.update_annotations(font_size=size - 2)
     scale = PROJECTOR.line_width / NORMAL.line_width
     for trace in fig.data:

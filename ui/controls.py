@@ -45,10 +45,14 @@ def begin_run() -> None:
 
 
 def end_run() -> None:
-    """Notes opening-link parameters that no control of the page took."""
+    """Notes opening-link parameters that no control of the page took, and
+    drops link values of controls this run did not draw (a deselected
+    optimizer's settings, say), so a shared link holds only what applies."""
     for key, raw in st.session_state.pop(_PENDING, {}).items():
         _note(key, ",".join(raw))
-        if key in st.query_params:
+    drawn = set(page_controls())
+    for key in list(st.query_params):
+        if key not in drawn and key not in GLOBAL_PARAMS:
             del st.query_params[key]
 
 

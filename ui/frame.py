@@ -21,6 +21,7 @@ PROJECTOR_CSS = """
 <style>
 html { font-size: 20px; }
 [data-testid="stCaptionContainer"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-left: 1.5rem !important; padding-right: 1.5rem !important; }
 [data-testid="stSidebar"] { font-size: 18px; }
 </style>
 """
