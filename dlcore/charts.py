@@ -72,6 +72,26 @@ def _finite(values: Sequence[float | None]) -> list[float | None]:
     return [v if v is not None and math.isfinite(v) else None for v in values]
 
 
+def best_epoch_marker(
+    history: Mapping[str, Sequence[float | None]],
+    best_epoch: int | None,
+    *,
+    lang: str,
+    style: ChartStyle = NORMAL,
+) -> go.Scatter | None:
+    """A star on the validation loss at the best epoch, or None without one."""
+    val = _finite(history.get("val_loss", []))
+    if best_epoch is None or not 0 < best_epoch <= len(val) or val[best_epoch - 1] is None:
+        return None
+    return go.Scatter(
+        x=[best_epoch],
+        y=[val[best_epoch - 1]],
+        name=t("chart.best_epoch", lang, epoch=best_epoch),
+        mode="markers",
+        marker={"symbol": "star", "size": style.marker_size * 2.2, "color": OKABE_ITO[2]},
+    )
+
+
 def loss_figure(
     history: Mapping[str, Sequence[float | None]],
     *,
@@ -130,17 +150,9 @@ def loss_figure(
                 marker={"size": style.marker_size},
             )
         )
-    val = _finite(history.get("val_loss", []))
-    if best_epoch is not None and 0 < best_epoch <= len(val) and val[best_epoch - 1] is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[best_epoch],
-                y=[val[best_epoch - 1]],
-                name=t("chart.best_epoch", lang, epoch=best_epoch),
-                mode="markers",
-                marker={"symbol": "star", "size": style.marker_size * 2.2, "color": OKABE_ITO[2]},
-            )
-        )
+    star = best_epoch_marker(history, best_epoch, lang=lang, style=style)
+    if star is not None:
+        fig.add_trace(star)
     if stopped_epoch is not None:
         fig.add_vline(
             x=stopped_epoch,

@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
+from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout, best_epoch_marker
 from dlcore.classification import Confusion
 from dlcore.text import t
 from dlcore.toy_data import Grid
@@ -166,16 +166,10 @@ def curves_figure(
                 col=col,
             )
         fig.update_xaxes(range=[0.5, max(total_epochs, 1) + 0.5], title_text=t("chart.epoch", lang), row=1, col=col)
-    val = _finite(history.get("val_loss", []))
-    if best_epoch is not None and 0 < best_epoch <= len(val) and val[best_epoch - 1] is not None:
+    star = best_epoch_marker(history, best_epoch, lang=lang, style=style)
+    if star is not None:
         fig.add_trace(
-            go.Scatter(
-                x=[best_epoch],
-                y=[val[best_epoch - 1]],
-                name=t("chart.best_epoch", lang, epoch=best_epoch),
-                mode="markers",
-                marker={"symbol": "star", "size": style.marker_size * 2.2, "color": OKABE_ITO[2]},
-            ),
+            star,
             row=1,
             col=1,
         )
