@@ -125,6 +125,17 @@ def _probes(
     return gradients, boundary
 
 
+# XLA compilation costs about 1.5–2 s before the first epoch and saved at most
+# ~10 % per epoch on these small models (benchmarks/bench_training.py), so it
+# only pays off on long runs; short runs start drawing sooner without it.
+XLA_MIN_EPOCHS = 200
+
+
+def use_xla(config: TrainConfig) -> bool:
+    """Whether to compile the training step with XLA (long runs only)."""
+    return config.epochs >= XLA_MIN_EPOCHS
+
+
 def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
@@ -163,7 +174,12 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     # initialisation, shuffling and dropout masks repeat run after run.
     keras.utils.set_random_seed(config.seed)
     model = build_model(spec)
-    model.compile(optimizer=build_optimizer(config), loss=config.loss, metrics=_metrics(config.loss))
+    model.compile(
+        optimizer=build_optimizer(config),
+        loss=config.loss,
+        metrics=_metrics(config.loss),
+        jit_compile=use_xla(config),
+    )
 
     gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
     live = LiveHistory(emit, should_stop, [p for p in (gradient_probe, boundary_probe) if p is not None])
