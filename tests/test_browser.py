@@ -195,3 +195,16 @@ def test_malformed_upload_is_explained_then_the_page_still_trains(server: str, t
         page.bring_to_front()
         page.get_by_text("Finished all 3 epochs").wait_for(timeout=120_000)
         assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_every_page_opens_without_an_exception_box(server: str) -> None:
+    from dlcore.lessons import LESSONS
+
+    with chromium() as page:
+        for path in ["", *(lesson.slug for lesson in LESSONS if lesson.available)]:
+            page.goto(f"{server}/{path}")
+            wait_for_app(page)
+            page.wait_for_timeout(500)
+            assert page.locator("[data-testid='stException']").count() == 0, path
+            assert page.get_by_text("Page not found").count() == 0, path
+        assert page.blocked_requests == [], f"the app tried to reach the internet: {page.blocked_requests}"
