@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dlcore.data import DATA_DIR
-from dlcore.export import keras_script, model_code, notebook
+from dlcore.export import DataSource, keras_script, model_code, notebook
 from dlcore.spec import ModelSpec, TrainConfig
 
 REPORT = """
@@ -36,7 +36,8 @@ CONFIGS = {
 
 
 def run_script(code: str, tmp_path: Path) -> dict:
-    shutil.copy(DATA_DIR / "winequality-red.csv", tmp_path / "winequality-red.csv")
+    for name in ("winequality-red.csv", "ionosphere.csv"):
+        shutil.copy(DATA_DIR / name, tmp_path / name)
     script = tmp_path / "exported.py"
     script.write_text(code + REPORT)
     proc = subprocess.run(
@@ -101,3 +102,22 @@ def test_notebook_holds_the_same_code() -> None:
     for code in code_cells:
         assert code in script
     assert sum(len(c) for c in code_cells) > 0.8 * len(script.split("# Imports", 1)[1])
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        DataSource("ionosphere.csv", "Class", classification=True, positive="g"),
+        DataSource("winequality-red.csv", "quality", classification=True, threshold=7),
+    ],
+    ids=["ionosphere", "wine good"],
+)
+def test_exported_classifier_script_runs(source: DataSource, tmp_path: Path) -> None:
+    n_inputs = 34 if source.csv == "ionosphere.csv" else 11
+    spec = ModelSpec(n_inputs=n_inputs, depth=2, width=4, output_activation="sigmoid")
+    config = TrainConfig(loss="binary_crossentropy")
+    script = keras_script(spec, config, source, epochs=2)
+    assert "metrics=['binary_accuracy']," in script and "loss='binary_crossentropy'," in script
+    report = run_script(script, tmp_path)
+    assert report["count"] == spec.param_count()
+    assert report["layers"] == [layer.kind for layer in spec.layers()]
