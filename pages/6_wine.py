@@ -13,7 +13,7 @@ from ui.frame import page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.panel import summary_table, training_panel
 from dlcore.charts import architecture_figure
-from dlcore.export import DataSource
+from dlcore.export import WINE
 from ui.export_view import export_section
 from ui.frame import page_end
 from ui.upload_view import data_source
@@ -34,7 +34,7 @@ raw = load_dataset("wine")
 uploaded = data_source(PAGE, lang, "regression")
 split = uploaded.split if uploaded else wine_split()
 # What a run's meta["data"] records, to match runs with the current data.
-current_data = {"dataset": "upload", "name": uploaded.name, "target": uploaded.target} if uploaded else {"dataset": "wine"}
+current_data = uploaded.describe() if uploaded else {"dataset": "wine"}
 if uploaded is None:
     with st.expander(t("wine.data", lang), expanded=False):
         st.caption(
@@ -108,7 +108,6 @@ if history:
     if uploaded is None and history[-1].meta.get("data", {"dataset": "wine"}) == current_data:
         predict_one_wine(lang, history[-1], raw, split)
 if valid:
-    source = DataSource(uploaded.name, uploaded.target) if uploaded else None
-    export_section(model, train, lang, page=PAGE, **({"source": source} if source else {}))
+    export_section(model, train, lang, page=PAGE, source=uploaded.export_source("regression") if uploaded else WINE)
 run_history(PAGE, lang)
 page_end(lang)

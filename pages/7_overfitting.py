@@ -11,7 +11,9 @@ from dlcore.text import t
 from ui.diagnosis_view import diagnosis_text
 from ui.experiment_queue import advance, clear_queue, queued
 from ui.export_view import export_section
-from ui.frame import page_frame
+from ui import controls
+from ui.charts import show
+from ui.frame import page_end, page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.overfitting_views import (
     experiment_card,
@@ -32,19 +34,19 @@ BASELINE = EXPERIMENTS_BY_KEY["baseline"]
 lang = page_frame(PAGE)
 advance(PAGE)  # file a finished run and start the next queued experiment
 st.title(f"🎯 {t('lesson.overfitting.title', lang)}")
-st.markdown(t("overfit.intro", lang))
+controls.explain(t("overfit.intro", lang))
 
 # 1. Reading learning curves -------------------------------------------------
 st.header(t("overfit.curves.title", lang))
-st.markdown(t("overfit.curves.text", lang))
-st.plotly_chart(sketch_figure(lang=lang), key="overfit_sketch", width="stretch")
+controls.explain(t("overfit.curves.text", lang))
+show(sketch_figure(lang=lang), key="overfit_sketch")
 for column, kind in zip(st.columns(3), SKETCH_KINDS, strict=True):
     column.caption(diagnosis_text(diagnose(*sketch_curves(kind), baseline=SKETCH_BASELINE), lang))
-st.markdown(t("overfit.curves.remedies", lang))
+controls.explain(t("overfit.curves.remedies", lang))
 
 # 2. One-click experiments ---------------------------------------------------
 st.header(t("overfit.exp.title", lang))
-st.markdown(t("overfit.exp.text", lang))
+controls.explain(t("overfit.exp.text", lang))
 entry = active_job(PAGE)
 waiting = queued(PAGE)
 c1, c2, c3 = st.columns([1, 1, 3])
@@ -81,7 +83,7 @@ live_view(
 latest = latest_runs_by_experiment()
 for tab, group in zip(st.tabs([t(f"overfit.group.{g}", lang) for g in GROUPS]), GROUPS, strict=True):
     with tab:
-        st.markdown(t(f"overfit.group.{group}.text", lang))
+        controls.explain(t(f"overfit.group.{group}.text", lang))
         st.button(
             t("overfit.run_group", lang, count=len(in_group(group))),
             key=f"overfit_run_group_{group}",
@@ -91,14 +93,14 @@ for tab, group in zip(st.tabs([t(f"overfit.group.{g}", lang) for g in GROUPS]), 
         for experiment in in_group(group):
             experiment_card(experiment, latest.get(experiment.key), lang)
         if group == "gradients":
-            st.markdown(t("overfit.grad.text", lang))
+            controls.explain(t("overfit.grad.text", lang))
             gradient_comparison(tuple(e.key for e in in_group(group)), lang)
         st.subheader(t("overfit.overlay.title", lang))
         group_overlay(group, lang)
 
 # 3. Your own model ----------------------------------------------------------
 st.header(t("overfit.own.title", lang))
-st.markdown(t("overfit.own.text", lang))
+controls.explain(t("overfit.own.text", lang))
 model, train = training_panel(
     lang,
     n_inputs=len(WINE_FEATURES),
@@ -117,3 +119,4 @@ if model is not None and train is not None:
 else:
     train_buttons(PAGE, lang, job=None)
 run_history(PAGE, lang)
+page_end(lang)

@@ -6,6 +6,7 @@ import streamlit as st
 from dlcore.data import data_split
 from dlcore.spec import to_dict
 from dlcore.text import t
+from ui import controls
 from ui.classification_results import classification_results
 from ui.classification_views import (
     class_balance,
@@ -15,12 +16,14 @@ from ui.classification_views import (
     live_curves,
     live_extra,
     payload_for,
+    run_split,
     suggested_specs,
 )
-from ui.frame import page_frame
+from ui.frame import page_end, page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.panel import summary_table, training_panel
 from ui.session_jobs import runs
+from ui.upload_view import data_source
 
 PAGE = "classification"
 COURSE_COMPILE = """model.compile(
@@ -31,19 +34,23 @@ COURSE_COMPILE = """model.compile(
 
 lang = page_frame(PAGE)
 st.title(f"⚖️ {t('lesson.classification.title', lang)}")
-st.markdown(t("clf.intro", lang))
+controls.explain(t("clf.intro", lang))
 st.code(COURSE_COMPILE, language="python")
 
 # 1. Why cross-entropy ---------------------------------------------------------
 st.header(t("clf.ce.header", lang))
-st.markdown(t("clf.ce.text", lang))
+controls.explain(t("clf.ce.text", lang))
 cross_entropy_explainer(lang)
-st.markdown(t("clf.ce.after", lang))
+controls.explain(t("clf.ce.after", lang))
 
 # 2. The data ----------------------------------------------------------------------
 st.header(t("clf.data.header", lang))
-data = data_controls(lang)
-split = data_split(data)
+uploaded = data_source(PAGE, lang, "classification")
+if uploaded is None:
+    data = data_controls(lang)  # what a run's meta["data"] records
+    split = data_split(data)
+else:
+    data, split = uploaded.describe(), uploaded.split
 st.caption(
     t("clf.data.caption", lang, train=len(split.y_train), valid=len(split.y_valid), features=split.x_train.shape[1])
 )
@@ -51,8 +58,9 @@ class_balance(split, lang)
 
 # 3. Model and training ------------------------------------------------------------
 st.header(t("clf.model.header", lang))
-st.markdown(t("clf.model.text", lang))
-default_model, default_train = suggested_specs(data["dataset"])
+controls.explain(t("clf.model.text", lang))
+# An uploaded table starts from the course's ionosphere network.
+default_model, default_train = suggested_specs("ionosphere" if uploaded else data["dataset"])
 model, train = training_panel(
     lang,
     n_inputs=split.x_train.shape[1],
@@ -67,11 +75,14 @@ if valid:
     summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch", key="classification_summary")
     summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))
     with code_col:
-        code_section(model, train, data["dataset"], lang)
+        code_section(model, train, data["dataset"], lang, uploaded.export_source("classification") if uploaded else None)
 
 
 def _label() -> str:
-    name = t(f"clf.ds.{data['dataset']}", lang)
+    if uploaded:
+        name = t("clf.upload.label", lang, name=uploaded.name, target=uploaded.target)
+    else:
+        name = t(f"clf.ds.{data['dataset']}", lang)
     return t(
         "clf.label",
         lang,
@@ -82,29 +93,25 @@ def _label() -> str:
     )
 
 
-train_buttons(
-    PAGE,
-    lang,
-    job=(
-        lambda: (
-            payload_for(model, train, data),
-            {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label()},
-        )
-    )
-    if valid
-    else None,
-)
+def _job() -> tuple[dict, dict]:
+    """The job payload (an uploaded table travels in it) and the run's meta."""
+    payload = payload_for(model, train, uploaded.payload("classification") if uploaded else data)
+    return payload, {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label()}
+
+
+train_buttons(PAGE, lang, job=_job if valid else None)
 live_view(
     PAGE,
     lang,
     planned_epochs=train.epochs if train else default_train.epochs,
     loss_name="binary_crossentropy",
     curves=live_curves,
-    extra=lambda frame: live_extra(frame, data, lang),
+    extra=lambda frame: live_extra(frame, data, split, lang),
 )
 
 # 4. Results -----------------------------------------------------------------------
 history = runs(PAGE)
 if history and history[-1].predictions:
-    classification_results(history[-1], lang)
+    classification_results(history[-1], run_split(history[-1].meta["data"], data, split), lang)
 run_history(PAGE, lang)
+page_end(lang)

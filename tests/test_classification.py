@@ -240,3 +240,22 @@ def test_toy_training_draws_the_boundary_and_reads_the_predictions() -> None:
     roc = chart_spec(at, "classification_roc")
     assert roc["data"][1]["x"][0] == 0 and roc["data"][1]["x"][-1] == 1
     assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+
+
+def test_link_sets_the_data_controls_and_notes_a_bad_value() -> None:
+    from tests.test_links import open_link, toasts
+
+    at = open_link(PAGE, dataset="xor", noise="0.25", n_points="200", train_ratio="0.8", data_seed="abc")
+    assert not at.exception
+    assert at.selectbox(key="dataset").value == "xor"
+    assert (at.slider(key="noise").value, at.select_slider(key="n_points").value) == (0.25, 200)
+    assert at.slider(key="train_ratio").value == 0.8 and at.number_input(key="data_seed").value == 0
+    notes = toasts(at)
+    assert len(notes) == 1 and "data_seed=abc" in notes[0]
+    # 0.8 of 200 points train, the rest validate.
+    assert any("160 training and 40 validation" in c.value for c in at.caption)
+    # The choice survives a visit to another page.
+    at.switch_page("pages/6_wine.py").run()
+    at.switch_page(PAGE).run()
+    assert at.selectbox(key="dataset").value == "xor" and at.slider(key="noise").value == 0.25
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules

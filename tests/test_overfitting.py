@@ -256,3 +256,16 @@ def test_each_page_keeps_its_own_panel_values() -> None:
     at.switch_page(PAGE).run()
     assert at.slider(key="depth").value == 5
     assert not at.exception
+
+
+def test_link_sets_the_panel_and_notes_a_bad_value() -> None:
+    from tests.test_links import open_link, toasts
+
+    at = open_link(PAGE, depth="2", width="32", dropout="0.9", early_stopping="true")
+    assert not at.exception
+    assert at.slider(key="depth").value == 2 and at.number_input(key="width").value == 32
+    assert at.toggle(key="early_stopping").value
+    assert at.slider(key="dropout").value == 0.0  # 0.9 is above the slider's 0.8: the baseline's value stays
+    notes = toasts(at)
+    assert len(notes) == 1 and "dropout=0.9" in notes[0]
+    assert at.query_params["depth"] == "2" and "dropout" not in at.query_params

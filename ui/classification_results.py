@@ -7,16 +7,18 @@ import streamlit as st
 
 from dlcore.classification import auc, confusion, majority_accuracy, roc_curve
 from dlcore.classification_charts import confusion_figure, roc_figure
-from dlcore.data import data_split
+from dlcore.data import SplitData
 from dlcore.runs import RunRecord
 from dlcore.text import t
+from ui import controls
+from ui.charts import show
 
 
 def _pct(value: float) -> str:
     return "–" if np.isnan(value) else f"{value:.1%}"
 
 
-def classification_results(record: RunRecord, lang: str) -> None:
+def classification_results(record: RunRecord, split: SplitData | None, lang: str) -> None:
     """The latest run's validation predictions read at a chosen threshold.
 
     Widgets and charts: slider ``threshold``; charts ``classification_confusion``
@@ -24,15 +26,19 @@ def classification_results(record: RunRecord, lang: str) -> None:
 
     Args:
         record: The latest run (its ``predictions`` are validation probabilities).
+        split: The split the run was trained on (``run_split``); None when it
+            is not at hand (an uploaded table since replaced).
         lang: Text language.
     """
-    split = data_split(record.meta["data"])
+    if split is None:
+        st.caption(t("clf.results.other_data", lang, number=record.number))
+        return
     y, p = split.y_valid, np.asarray(record.predictions, dtype=float)
     if len(p) != len(y):
         return
     st.subheader(t("clf.results.title", lang, number=record.number))
-    st.markdown(t("clf.results.text", lang))
-    threshold = st.slider(
+    controls.explain(t("clf.results.text", lang))
+    threshold = controls.slider(
         t("clf.threshold", lang), 0.0, 1.0, 0.5, step=0.01, key="threshold", help=t("clf.threshold_help", lang)
     )
     counts = confusion(y, p, threshold)
@@ -64,17 +70,17 @@ def classification_results(record: RunRecord, lang: str) -> None:
         )
     )
     cm_col, roc_col = st.columns(2)
-    cm_col.plotly_chart(confusion_figure(counts, lang=lang), key="classification_confusion", width="stretch")
+    show(confusion_figure(counts, lang=lang), key="classification_confusion", where=cm_col)
     try:
         fpr, tpr, _ = roc_curve(y, p)
     except ValueError:
         roc_col.warning(t("clf.roc.one_class", lang))
         return
     area = auc(fpr, tpr)
-    roc_col.plotly_chart(
+    show(
         roc_figure(fpr, tpr, area, lang=lang, point=(counts.false_positive_rate, counts.recall), threshold=threshold),
         key="classification_roc",
-        width="stretch",
+        where=roc_col,
     )
     keras_auc = (record.result or {}).get("final", {}).get("val_auc")
     roc_col.caption(

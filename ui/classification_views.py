@@ -18,8 +18,10 @@ from dlcore.export import DataSource
 from dlcore.keras_code import keras_code
 from dlcore.runs import latest_probe
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
-from dlcore.text import t
+from dlcore.text import error_text, t
 from dlcore.toy_data import GRID_SIZE, TOY_KINDS, decode_probabilities, grid_for
+from ui import controls
+from ui.charts import show
 from ui.compute import ComputeError, compute
 from ui.diagnosis_view import show_diagnosis
 from ui.export_view import export_section
@@ -35,15 +37,6 @@ SOURCES: dict[str, DataSource] = {
     "wine_good": DataSource("winequality-red.csv", "quality", classification=True, threshold=7),
 }
 TOY_SOURCE = DataSource("", "label", classification=True)  # 2-D sets: no file, code lines only
-DATA_DEFAULTS: dict[str, Any] = {
-    "dataset": "ionosphere",
-    "noise": 0.1,
-    "n_points": 400,
-    "train_ratio": 0.7,
-    "data_seed": 0,
-}
-
-
 def suggested_specs(dataset: str) -> tuple[ModelSpec, TrainConfig]:
     """The suggested model (sigmoid output) and training for a data set."""
     s = SUGGESTIONS[dataset]
@@ -73,34 +66,51 @@ def data_controls(lang: str) -> dict[str, Any]:
     Returns:
         The job payload's ``data`` dict for the current choice.
     """
-    for key, value in DATA_DEFAULTS.items():
-        st.session_state.setdefault(key, value)
     c1, c2 = st.columns([2, 3])
-    dataset = c1.selectbox(
+    dataset = controls.selectbox(
         t("clf.dataset", lang),
         list(DATASETS),
+        index=DATASETS.index("ionosphere"),
         key="dataset",
         format_func=lambda k: t(f"clf.ds.{k}", lang),
         on_change=_apply_suggestion,
+        where=c1,
     )
-    c2.markdown(t(f"clf.ds.{dataset}.about", lang))
+    with c2:
+        controls.explain(t(f"clf.ds.{dataset}.about", lang))
     toy = dataset in TOY_KINDS
     c1, c2, c3, c4 = st.columns(4)
-    c1.slider(t("clf.train_ratio", lang), 0.1, 0.9, step=0.05, key="train_ratio", help=t("clf.train_ratio_help", lang))
-    c2.number_input(t("clf.data_seed", lang), 0, 10_000, step=1, key="data_seed", help=t("clf.data_seed_help", lang))
+    train_ratio = controls.slider(
+        t("clf.train_ratio", lang), 0.1, 0.9, 0.7, step=0.05, key="train_ratio", help=t("clf.train_ratio_help", lang), where=c1
+    )
+    data_seed = controls.number_input(
+        t("clf.data_seed", lang), 0, 10_000, 0, step=1, key="data_seed", help=t("clf.data_seed_help", lang), where=c2
+    )
+    data: dict[str, Any] = {"dataset": dataset, "train_fraction": float(train_ratio), "seed": int(data_seed)}
     if toy:
-        c3.slider(t("clf.noise", lang), 0.0, 0.5, step=0.01, key="noise", help=t("clf.noise_help", lang))
-        c4.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), key="n_points")
+        noise = controls.slider(t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3)
+        n_points = controls.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4)
+        data.update(noise=float(noise), n_points=int(n_points))
     if st.session_state.get("clf_suggested") == dataset:
         st.caption(t("clf.suggested", lang, name=t(f"clf.ds.{dataset}", lang)))
-    data: dict[str, Any] = {
-        "dataset": dataset,
-        "train_fraction": float(st.session_state["train_ratio"]),
-        "seed": int(st.session_state["data_seed"]),
-    }
-    if toy:
-        data.update(noise=float(st.session_state["noise"]), n_points=int(st.session_state["n_points"]))
     return data
+
+
+def run_split(data: dict[str, Any], current: dict[str, Any], split: SplitData) -> SplitData | None:
+    """The split a run was trained on.
+
+    Args:
+        data: The run's ``meta["data"]``.
+        current: The current data choice (as a run's ``meta["data"]`` records it).
+        split: The current choice's split.
+
+    Returns:
+        ``split`` for a run on the current data; the recomputed split of a
+        bundled set; None for another uploaded table (its rows are gone).
+    """
+    if data == current:
+        return split
+    return None if data.get("dataset") == "upload" else data_split(data)
 
 
 def class_balance(split: SplitData, lang: str) -> None:
@@ -113,7 +123,7 @@ def class_balance(split: SplitData, lang: str) -> None:
     majority, share = majority_accuracy(split.y_train, split.y_valid)
     positive_rate = float(np.mean(np.r_[split.y_train, split.y_valid]))
     chart_col, text_col = st.columns([3, 2])
-    chart_col.plotly_chart(class_balance_figure(counts, lang=lang), key="classification_balance", width="stretch")
+    show(class_balance_figure(counts, lang=lang), key="classification_balance", where=chart_col)
     text_col.markdown(t("clf.balance.text", lang, rate=positive_rate, cls=t(f"clf.class{majority}", lang), share=share))
     if min(positive_rate, 1 - positive_rate) < 0.25:
         text_col.warning(t("clf.balance.imbalanced", lang, share=share))
@@ -125,10 +135,9 @@ def cross_entropy_explainer(lang: str) -> None:
     try:
         curves = compute("dlcore.loss_curves:loss_curves", {"points": 201})
     except ComputeError as exc:
-        error = exc.error
-        st.warning(t(error["key"], lang, **error.get("values", {})) if "key" in error else t("clf.ce.failed", lang))
+        st.warning(error_text(exc.error, lang))
         return
-    st.plotly_chart(cross_entropy_figure(curves, lang=lang), key="classification_ce_chart", width="stretch")
+    show(cross_entropy_figure(curves, lang=lang), key="classification_ce_chart")
     p = curves["p"]
     rows = []
     for target in (0.01, 0.1, 0.5, 0.9, 0.99):
@@ -181,17 +190,18 @@ def boundary_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
         lang=lang,
         epoch=boundary["epoch"] if boundary else None,
     )
-    st.plotly_chart(fig, key="classification_boundary", width="stretch")
+    show(fig, key="classification_boundary")
     if boundary is None:
         st.caption(t("clf.boundary.before", lang))
 
 
-def live_extra(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
-    """Below the live curves: the decision boundary (2-D sets) and the diagnosis."""
+def live_extra(frame: LiveFrame, current: dict[str, Any], split: SplitData, lang: str) -> None:
+    """Below the live curves: the decision boundary (2-D sets) and the
+    diagnosis (against the constant prediction when the run's split is known)."""
     boundary_view(frame, current, lang)
     if frame.meta is not None and frame.history.get("val_loss"):
-        split = data_split(frame.meta["data"])
-        baseline = constant_baseline("binary_crossentropy", split.y_train, split.y_valid)
+        trained = run_split(frame.meta["data"], current, split)
+        baseline = None if trained is None else constant_baseline("binary_crossentropy", trained.y_train, trained.y_valid)
         diagnosis = diagnose(frame.history.get("loss", []), frame.history["val_loss"], baseline=baseline)
         show_diagnosis(diagnosis, lang, running=frame.running, key="classification_dx")
 
@@ -206,11 +216,13 @@ def payload_for(model: ModelSpec, train: TrainConfig, data: dict[str, Any]) -> d
     return payload
 
 
-def code_section(model: ModelSpec, train: TrainConfig, dataset: str, lang: str) -> None:
+def code_section(model: ModelSpec, train: TrainConfig, dataset: str, lang: str, source: DataSource | None = None) -> None:
     """The Keras code of the settings: the full downloadable script for the
-    bundled tables, the model, compile and fit lines for the 2-D sets."""
-    if dataset in SOURCES:
-        export_section(model, train, lang, page=PAGE, source=SOURCES[dataset])
+    tables (``source`` for an uploaded one), the model, compile and fit
+    lines for the 2-D sets."""
+    source = source or SOURCES.get(dataset)
+    if source is not None:
+        export_section(model, train, lang, page=PAGE, source=source)
         return
     with st.expander(t("clf.code", lang)):
         st.code(keras_code(model, train, TOY_SOURCE), language="python")

@@ -17,6 +17,7 @@ from dlcore.overfitting_charts import GradientSeries, gradient_flow_figure
 from dlcore.runs import RunRecord, probe_series
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
+from ui.charts import show
 from ui.diagnosis_view import show_diagnosis, verdict_label
 from ui.experiment_queue import enqueue, queued
 from ui.live import TRAIN_TASK, LiveFrame
@@ -170,7 +171,7 @@ def group_overlay(group: str, lang: str) -> None:
         low = min(float(v.min()) for v in finite)
         high = max(float(np.median(v)) for v in finite) * 1.5
         fig.update_yaxes(range=[low * 0.95, max(high, low * 1.3)])
-    st.plotly_chart(fig, key=f"overfit_overlay_{group}", width="stretch")
+    show(fig, key=f"overfit_overlay_{group}")
     rows = []
     for experiment, record in done:
         best = record.best()
@@ -222,7 +223,7 @@ def live_extra(frame: LiveFrame, lang: str) -> None:
     )
     series = gradient_series(frame.meta.get("label", ""), frame.meta["model"], [tuple(s) for s in samples], lang)
     if series is not None:
-        st.plotly_chart(gradient_flow_figure([series], lang=lang), key="overfit_live_grad", width="stretch")
+        show(gradient_flow_figure([series], lang=lang), key="overfit_live_grad")
 
 
 def gradient_comparison(keys: tuple[str, ...], lang: str) -> None:
@@ -243,7 +244,7 @@ def gradient_comparison(keys: tuple[str, ...], lang: str) -> None:
     if not series:
         st.caption(t("overfit.grad.empty", lang))
         return
-    st.plotly_chart(gradient_flow_figure(series, lang=lang), key="overfit_grad_chart", width="stretch")
+    show(gradient_flow_figure(series, lang=lang), key="overfit_grad_chart")
     for s in series:
         last = s.last[1]
         if last and last[0] > 0:

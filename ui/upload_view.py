@@ -15,7 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from dlcore.data import SplitData, split_and_scale
-from dlcore.upload import MAX_UPLOAD_BYTES, candidate_targets, prepare_target, read_csv_upload
+from dlcore.export import DataSource
+from dlcore.upload import (
+    MAX_UPLOAD_BYTES,
+    TargetResult,
+    candidate_targets,
+    prepare_target,
+    read_csv_upload,
+    suggest_threshold,
+)
 from dlcore.text import t
 from ui import controls
 
@@ -29,12 +37,35 @@ class UploadedData:
         table: Features followed by the target (numeric).
         target: The target column's name.
         split: The course's split and scaling of ``table``.
+        threshold: Classification of a numeric target with more than two
+            values: target ≥ threshold is class 1 (None otherwise).
+        class_one: Classification of a two-value target: the file's value
+            that became class 1 (None for a threshold or a regressor).
     """
 
     name: str
     table: pd.DataFrame
     target: str
     split: SplitData
+    threshold: float | None = None
+    class_one: str | float | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """What a run's ``meta["data"]`` records, to match runs with the current data."""
+        described: dict[str, Any] = {"dataset": "upload", "name": self.name, "target": self.target}
+        if self.threshold is not None:
+            described["threshold"] = self.threshold
+        return described
+
+    def export_source(self, task: str) -> DataSource:
+        """How the exported script reads the file and makes its target."""
+        if task != "classification":
+            return DataSource(self.name, self.target)
+        if isinstance(self.class_one, str):
+            return DataSource(self.name, self.target, classification=True, positive=self.class_one)
+        # A numeric class 1 is the larger of two values: target ≥ it → 1.
+        threshold = self.threshold if self.threshold is not None else self.class_one
+        return DataSource(self.name, self.target, classification=True, threshold=threshold)
 
     def payload(self, task: str) -> dict[str, Any]:
         """The job payload's ``data`` entry (the table travels as arrays)."""
@@ -52,22 +83,43 @@ def _read(data: bytes, name: str):  # cached per file content for every session
     return read_csv_upload(data, name)
 
 
+# Texts that differ by page: the wine page's bundled data is one table, the
+# classifier page offers several sets.
+_TASK_TEXTS: dict[str, dict[str, str]] = {
+    "regression": {
+        "bundled": "upload.source.bundled",
+        "waiting": "upload.waiting",
+        "no_target": "upload.no_target",
+    },
+    "classification": {
+        "bundled": "upload.source.bundled_sets",
+        "waiting": "upload.waiting_sets",
+        "no_target": "upload.no_target_classes",
+    },
+}
+
+
 def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     """The data choice: returns the user's prepared table, or None for the
     bundled data (also while the upload is missing or has problems, which
     are shown; the session stays usable).
+
+    Widget keys: ``{page}_source``, ``{page}_upload``, ``{page}_target`` and,
+    for a classifier's numeric target with more than two values,
+    ``{page}_threshold``.
 
     Args:
         page: Page slug (widget keys).
         lang: Text language.
         task: ``"regression"`` or ``"classification"``.
     """
+    texts = _TASK_TEXTS[task]
     source = controls.radio(
         t("upload.source", lang),
         ["bundled", "upload"],
         key=f"{page}_source",
         horizontal=True,
-        format_func=lambda k: t(f"upload.source.{k}", lang),
+        format_func=lambda k: t(texts["bundled"], lang) if k == "bundled" else t("upload.source.upload", lang),
     )
     if source != "upload":
         return None
@@ -77,7 +129,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         key=f"{page}_upload",
     )
     if file is None:
-        st.info(t("upload.waiting", lang))
+        st.info(t(texts["waiting"], lang))
         return None
     result = _read(file.getvalue(), file.name)
     for message in result.problems:
@@ -86,12 +138,26 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         st.caption(message.text(lang))
     if not result.ok:
         return None
-    targets = candidate_targets(result.frame, task)
+    frame = result.frame
+    targets = list(candidate_targets(frame, task))
     if not targets:
-        st.error(t("upload.no_target", lang))
+        st.error(t(texts["no_target"], lang))
         return None
-    target = st.selectbox(t("upload.target", lang), list(targets), index=len(targets) - 1, key=f"{page}_target")
-    prepared = prepare_target(result.frame, target, task)
+    # Tables usually end with their target: it is offered (and preselected)
+    # even when it cannot be predicted, so its problem is explained, e.g. a
+    # target with a single class.
+    last = str(frame.columns[-1])
+    options = targets if last in targets else [*targets, last]
+    key = f"{page}_target"
+    if st.session_state.get(key) not in options:  # a value left from another file
+        st.session_state.pop(key, None)
+    target = controls.selectbox(t("upload.target", lang), options, index=len(options) - 1, key=key)
+    prepared = prepare_target(frame, target, task)
+    threshold = None
+    if [message.key for message in prepared.problems] == ["upload.error.needs_threshold"]:
+        st.info(prepared.problems[0].text(lang))
+        threshold = _threshold_input(page, lang, frame, target, result.name)
+        prepared = prepare_target(frame, target, task, threshold)
     for message in prepared.problems:
         st.error(message.text(lang))
     for message in prepared.notes:
@@ -108,4 +174,33 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
           train=len(split.y_train), valid=len(split.y_valid))
     )  # fmt: skip
     st.dataframe(table.head(5), width="stretch")
-    return UploadedData(result.name, table, target, split)
+    return UploadedData(result.name, table, target, split, threshold, _class_one(frame[target], prepared, task, threshold))
+
+
+def _threshold_input(page: str, lang: str, frame: pd.DataFrame, target: str, name: str) -> float:
+    """The class threshold of a numeric target (target ≥ threshold → class 1),
+    starting at the target's median; a new file or target starts again there."""
+    key = f"{page}_threshold"
+    chosen_for = f"{page}_threshold_for"
+    if st.session_state.get(chosen_for) != (name, target):
+        st.session_state.pop(key, None)
+        st.session_state[chosen_for] = (name, target)
+    y = frame[target]
+    return float(
+        controls.number_input(
+            t("upload.threshold", lang, target=target),
+            min_value=float(y.min()),
+            max_value=float(y.max()),
+            value=suggest_threshold(frame, target, "classification"),
+            key=key,
+            help=t("upload.threshold_help", lang, target=target),
+        )
+    )
+
+
+def _class_one(y: pd.Series, prepared: TargetResult, task: str, threshold: float | None) -> str | float | None:
+    """The file's value that became class 1 of a two-value target."""
+    if task != "classification" or threshold is not None:
+        return None
+    value = y[prepared.target == 1].iloc[0]
+    return str(value) if isinstance(value, str) else float(value)

@@ -18,7 +18,6 @@ EN: dict[str, str] = {
     "clf.ce.col.mae": "MAE",
     "clf.ce.col.mse": "MSE",
     "clf.ce.after": "On probabilities, MAE and MSE never exceed 1. A confident mistake (p = 0.01 for a positive example) costs 0.99 or 0.98, barely more than an unsure one at p = 0.1 (0.9 or 0.81). Cross-entropy grows without bound as p → 0 (Keras clips p at 10⁻⁷, so it stops near 16). The same confident mistake costs 4.6, twice the unsure one's 2.3, and the curve is steepest there, so training pushes hardest on the examples the model gets confidently wrong.",
-    "clf.ce.failed": "The loss curves could not be computed right now. Reload the page to try again.",
     # Data
     "clf.data.header": "The data",
     "clf.dataset": "Data set",
@@ -105,4 +104,6 @@ EN: dict[str, str] = {
     "clf.roc.caption": "Each point of the curve is one threshold, from the highest (bottom left) to the lowest (top right). AUC {auc:.3f} is the chance that a random positive example gets a higher probability than a random negative one (computed here from the validation predictions).",
     "clf.roc.keras": "Keras's AUC metric, which approximates the curve with 200 thresholds, reports {auc:.3f}.",
     "clf.roc.one_class": "The validation set holds only one class, so there is no ROC curve.",
+    "clf.results.other_data": "The latest run ({number}) was trained on an uploaded table that is no longer chosen; its validation predictions cannot be read against the current data.",
+    "clf.upload.label": "{name} → {target}",
 }

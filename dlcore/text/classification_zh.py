@@ -18,7 +18,6 @@ ZH_TW: dict[str, str] = {
     "clf.ce.col.mae": "MAE",
     "clf.ce.col.mse": "MSE",
     "clf.ce.after": "在機率上，MAE 和 MSE 永遠不會超過 1。一個很有把握的錯誤（正樣本卻預測 p = 0.01）損失是 0.99 或 0.98，只比沒把握的錯誤（p = 0.1 時為 0.9 或 0.81）多一點點。交叉熵在 p → 0 時會無限增大（Keras 把 p 截在 10⁻⁷，所以最多約 16）。同樣那個很有把握的錯誤損失是 4.6，是沒把握時 2.3 的兩倍，而且曲線在那裡最陡，所以訓練會最用力修正模型很有把握卻答錯的樣本。",
-    "clf.ce.failed": "現在無法計算損失曲線。請重新整理頁面再試一次。",
     # Data
     "clf.data.header": "資料",
     "clf.dataset": "資料集",
@@ -105,4 +104,6 @@ ZH_TW: dict[str, str] = {
     "clf.roc.caption": "曲線上的每一點對應一個門檻值，從最高（左下）到最低（右上）。AUC {auc:.3f} 是隨機挑一個正樣本和一個負樣本時，正樣本得到較高機率的機會（這裡由驗證預測計算）。",
     "clf.roc.keras": "Keras 的 AUC 指標用 200 個門檻值近似這條曲線，它回報的是 {auc:.3f}。",
     "clf.roc.one_class": "驗證資料只有一個類別，所以沒有 ROC 曲線。",
+    "clf.results.other_data": "最近一次訓練（第 {number} 次）用的是先前上傳、現在已不再選用的表格，所以無法用目前的資料解讀它的驗證預測。",
+    "clf.upload.label": "{name} → {target}",
 }

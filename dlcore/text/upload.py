@@ -44,4 +44,9 @@ EN: dict[str, str] = {
     'upload.target': 'Column to predict',
     'upload.too_small_split': 'After the 70/30 split there is too little data to train on. Use a file with more rows.',
     'upload.ready': '**{name}**: {rows:,} rows, {features} input columns, predicting **{target}**. Split 70/30: {train:,} training and {valid:,} validation rows, min-max scaled with the training split.',
+    'upload.source.bundled_sets': 'the bundled data sets',
+    'upload.waiting_sets': 'Choose a CSV file. Until then the page uses the bundled data set chosen below.',
+    'upload.no_target_classes': 'No column of this file can be predicted here (a class column needs at least two different values).',
+    'upload.threshold': 'Threshold: {target} ≥ threshold → class 1',
+    'upload.threshold_help': 'Rows whose {target} is at or above the threshold become class 1 (positive), the others class 0. It starts at the median, which splits the rows roughly in half.',
 }

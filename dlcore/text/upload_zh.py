@@ -44,4 +44,9 @@ ZH_TW: dict[str, str] = {
     'upload.target': '要預測的欄位',
     'upload.too_small_split': '以 70/30 分割後，資料太少，無法訓練。請使用列數更多的檔案。',
     'upload.ready': '**{name}**：{rows:,} 列，{features} 個輸入欄位，預測 **{target}**。以 70/30 分割：{train:,} 列訓練資料、{valid:,} 列驗證資料，並用訓練資料的最小值與最大值做標準化。',
+    'upload.source.bundled_sets': '內建的資料集',
+    'upload.waiting_sets': '請選擇一個 CSV 檔案。在那之前，這一頁會使用下方選擇的內建資料集。',
+    'upload.no_target_classes': '這個檔案沒有可以在這裡預測的欄位（類別欄位至少要有兩個不同的值）。',
+    'upload.threshold': '門檻值：{target} ≥ 門檻值 → 類別 1',
+    'upload.threshold_help': '{target} 大於或等於門檻值的列會成為類別 1（正類），其他列為類別 0。預設為中位數，大約把資料列分成兩半。',
 }
