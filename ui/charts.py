@@ -37,8 +37,9 @@ def project(fig: go.Figure) -> go.Figure:
     fig.update_layout(font={"size": max(size, (fig.layout.font.size or 0))})
     if not fig.layout.sliders and not fig.layout.updatemenus:
         # Larger text makes a legend above the plot collide with the title.
-        fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"})
-        fig.update_layout(margin={"b": 40 + 4 * size})
+        # Below the x-axis title: tick labels and title take about 3.5 lines.
+        fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.3, "yanchor": "top"})
+        fig.update_layout(margin={"b": 70 + 5 * size})
     fig.update_annotations(font_size=size - 2)
     scale = PROJECTOR.line_width / NORMAL.line_width
     for trace in fig.data:
