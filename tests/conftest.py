@@ -9,6 +9,7 @@ fails the run if Keras got imported anyway.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -96,3 +97,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if leaked:
         print(f"\nERROR: {leaked} imported in the test process (the server must never import Keras)")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def run_python(script: str, stdin: str | None = None) -> str:
+    """Runs ``script`` in a fresh interpreter (where Keras may be imported)
+    and returns the last line it printed; fails the test if it fails."""
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout.strip().splitlines()[-1]

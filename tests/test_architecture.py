@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import ast
 import pkgutil
-import subprocess
-import sys
 
 import dlcore
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_python
 
 BLOCKED_IMPORT_SCRIPT = """
 import importlib, pkgutil, sys
@@ -22,17 +20,8 @@ print(len(names))
 
 
 def test_every_dlcore_module_imports_with_streamlit_blocked() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-c", BLOCKED_IMPORT_SCRIPT],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    expected = len(list(pkgutil.walk_packages(dlcore.__path__, "dlcore.")))
-    assert int(proc.stdout.strip().splitlines()[-1]) == expected
+    imported = int(run_python(BLOCKED_IMPORT_SCRIPT))
+    assert imported == len(list(pkgutil.walk_packages(dlcore.__path__, "dlcore.")))
 
 
 def imported_modules(path) -> set[str]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import asdict
 
 import pytest
 
 from dlcore.spec import MAX_PARAMS, ModelSpec, SettingError, TrainConfig
-from tests.conftest import ROOT
+from tests.conftest import run_python
 
 SPECS = [
     ModelSpec(n_inputs=11),  # the course's wine model
@@ -42,17 +40,7 @@ print(json.dumps(out))
 def keras_models() -> list[dict]:
     """What Keras itself builds from each spec (in a subprocess: the test
     process never imports Keras)."""
-    proc = subprocess.run(
-        [sys.executable, "-c", KERAS_SCRIPT],
-        input=json.dumps([asdict(s) for s in SPECS]),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(run_python(KERAS_SCRIPT, stdin=json.dumps([asdict(s) for s in SPECS])))
 
 
 def test_course_model_has_531969_parameters() -> None:

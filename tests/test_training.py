@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 import time
 from dataclasses import asdict
 
@@ -13,7 +11,7 @@ import pytest
 
 from dlcore.jobs import DONE
 from dlcore.spec import ModelSpec, TrainConfig
-from tests.conftest import ROOT
+from tests.conftest import run_python
 
 TRAIN = "dlcore.training:run_training"
 
@@ -53,16 +51,7 @@ print(json.dumps(out, default=str))
 
 
 def test_live_history_hooks_called_directly() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-c", CALLBACK_SCRIPT],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = json.loads(run_python(CALLBACK_SCRIPT))
     (kind0, first), (kind1, second) = out["sent"]
     assert kind0 == kind1 == "epoch"
     assert first["epoch"] == 1 and first["logs"] == {"loss": 0.5, "val_loss": 0.25}
