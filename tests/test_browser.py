@@ -56,12 +56,14 @@ def test_deep_link_on_cold_server_then_wine_trains_live(server: str) -> None:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             state = page.evaluate(LIVE_POINTS_JS)
-            if state is not None:
-                heights.append(state["height"])
-                if 0 < state["points"] < 20:
+            points = state["points"] if state is not None else None
+            if points is not None and (not seen_counts or seen_counts[-1] != points):
+                seen_counts.append(points)
+            # Mid-run: from the first streamed epoch until the last one.
+            if any(0 < n for n in seen_counts) and (points is None or points < 20):
+                heights.append(state["height"] if state is not None else 0)
+                if state is not None:
                     page_heights.add(state["page"])
-                if not seen_counts or seen_counts[-1] != state["points"]:
-                    seen_counts.append(state["points"])
             if page.get_by_text("Finished all 20 epochs").count():
                 break
             page.wait_for_timeout(100)
