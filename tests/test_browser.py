@@ -154,18 +154,11 @@ BOUNDARY_JS = """() => {
 }"""
 
 
-def choose(page, key: str, option: str) -> None:
-    """Picks an option of a Streamlit selectbox by its label."""
-    page.locator(f".st-key-{key}").get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.wait_for_timeout(800)
-
-
 def test_toy_classifier_boundary_heatmap_changes_while_training(server: str) -> None:
     with chromium() as page:
-        page.goto(f"{server}/classification")
+        page.goto(f"{server}/classification?dataset=spiral")  # a shared link picks the data set
         wait_for_app(page)
-        choose(page, "dataset", "Spiral (2-D)")
+        page.wait_for_selector(".st-key-classification_boundary .js-plotly-plot", timeout=60_000)
         set_number(page, "Epochs", 200)
         page.get_by_role("button", name="Train", exact=True).click()
         seen: list[dict] = []
