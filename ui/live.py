@@ -19,7 +19,7 @@ import streamlit as st
 
 from dlcore.charts import loss_figure, runs_figure
 from dlcore.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
-from dlcore.text import t
+from dlcore.text import error_text, t
 from ui.pool import get_pool
 from ui.session_jobs import active_job, clear_runs, poll, runs, start_job
 
@@ -113,10 +113,7 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
     result = record.result
     train = record.meta.get("train", {})
     if result is None:
-        error = record.error or {}
-        if "key" in error:
-            return "error", t(error["key"], lang, **error.get("values", {}))
-        return "error", t("job.failed", lang, message=error.get("message", "?"))
+        return "error", error_text(record.error, lang)
     reason = result["stop_reason"]
     if reason == "diverged":
         return "error", t(

@@ -19,6 +19,7 @@ from dlcore.export import DataSource
 from dlcore.upload import (
     MAX_UPLOAD_BYTES,
     TargetResult,
+    UploadResult,
     candidate_targets,
     prepare_target,
     read_csv_upload,
@@ -99,6 +100,14 @@ _TASK_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def _show_messages(outcome: UploadResult | TargetResult, lang: str) -> None:
+    """Problems as errors, notes (what was dropped or assumed) as captions."""
+    for message in outcome.problems:
+        st.error(message.text(lang))
+    for message in outcome.notes:
+        st.caption(message.text(lang))
+
+
 def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     """The data choice: returns the user's prepared table, or None for the
     bundled data (also while the upload is missing or has problems, which
@@ -132,10 +141,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         st.info(t(texts["waiting"], lang))
         return None
     result = _read(file.getvalue(), file.name)
-    for message in result.problems:
-        st.error(message.text(lang))
-    for message in result.notes:
-        st.caption(message.text(lang))
+    _show_messages(result, lang)
     if not result.ok:
         return None
     frame = result.frame
@@ -158,10 +164,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         st.info(prepared.problems[0].text(lang))
         threshold = _threshold_input(page, lang, frame, target, result.name)
         prepared = prepare_target(frame, target, task, threshold)
-    for message in prepared.problems:
-        st.error(message.text(lang))
-    for message in prepared.notes:
-        st.caption(message.text(lang))
+    _show_messages(prepared, lang)
     if not prepared.ok:
         return None
     table = prepared.table
