@@ -14,7 +14,7 @@ from dlcore.spec import ModelSpec, TrainConfig
 
 def _payload(epochs: int, seed: int) -> dict:
     return {
-        "model": asdict(ModelSpec(n_inputs=11, depth=2, width=128)),
+        "model": asdict(ModelSpec(n_inputs=11, units=(128, 128))),
         "train": asdict(TrainConfig(epochs=epochs, seed=seed)),
         "data": {"dataset": "wine"},
     }

@@ -116,7 +116,7 @@ def fit_nonlinear(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) 
     fits: dict[str, dict[str, Any]] = {}
     for activation in activations:
         keras.utils.set_random_seed(seed)  # same initial weights and shuffling for every network
-        model = build_model(ModelSpec(n_inputs=1, depth=FIT_DEPTH, width=FIT_WIDTH, activation=activation))
+        model = build_model(ModelSpec.uniform(1, FIT_DEPTH, FIT_WIDTH, activation=activation))
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=FIT_LEARNING_RATE), loss="mse")
         live = LiveHistory(emit, should_stop)
         model.fit(x_train, y_train, batch_size=FIT_BATCH_SIZE, epochs=1, shuffle=True, callbacks=[live], verbose=0)

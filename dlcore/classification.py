@@ -135,27 +135,26 @@ class Suggestion:
     """Settings that train a data set well in about a minute or less.
 
     Attributes:
-        depth, width, activation: The hidden layers.
+        units, activation: The hidden layers (units of each, input side first).
         learning_rate, batch_size, epochs: Adam's step size and the fit.
     """
 
-    depth: int
-    width: int
+    units: tuple[int, ...]
     activation: str
     learning_rate: float
     batch_size: int
     epochs: int
 
 
-TOY_SUGGESTION = Suggestion(depth=2, width=8, activation="tanh", learning_rate=0.01, batch_size=16, epochs=100)
+TOY_SUGGESTION = Suggestion(units=(8, 8), activation="tanh", learning_rate=0.01, batch_size=16, epochs=100)
 SUGGESTIONS: dict[str, Suggestion] = {
     # The course's network: Dense(4, relu) → Dense(4, relu) → Dense(1, sigmoid).
-    "ionosphere": Suggestion(depth=2, width=4, activation="relu", learning_rate=0.003, batch_size=16, epochs=60),
-    "wine_good": Suggestion(depth=2, width=16, activation="relu", learning_rate=0.003, batch_size=32, epochs=60),
+    "ionosphere": Suggestion(units=(4, 4), activation="relu", learning_rate=0.003, batch_size=16, epochs=60),
+    "wine_good": Suggestion(units=(16, 16), activation="relu", learning_rate=0.003, batch_size=32, epochs=60),
     "circle": TOY_SUGGESTION,
     "xor": TOY_SUGGESTION,
-    "gaussian": Suggestion(depth=1, width=2, activation="tanh", learning_rate=0.03, batch_size=16, epochs=40),
+    "gaussian": Suggestion(units=(2,), activation="tanh", learning_rate=0.03, batch_size=16, epochs=40),
     # The spiral needs larger steps to leave the plateau where it guesses 50/50.
-    "spiral": Suggestion(depth=2, width=8, activation="tanh", learning_rate=0.03, batch_size=16, epochs=300),
+    "spiral": Suggestion(units=(8, 8), activation="tanh", learning_rate=0.03, batch_size=16, epochs=300),
     "moons": TOY_SUGGESTION,
 }

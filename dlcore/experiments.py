@@ -42,20 +42,20 @@ class Experiment:
 
 
 EXPERIMENTS: tuple[Experiment, ...] = (
-    Experiment("baseline", "capacity", ModelSpec(N_WINE, depth=1, width=16), TrainConfig(epochs=COURSE_EPOCHS)),
-    Experiment("wider", "capacity", ModelSpec(N_WINE, depth=1, width=32), TrainConfig(epochs=COURSE_EPOCHS)),
-    Experiment("deeper", "capacity", ModelSpec(N_WINE, depth=2, width=16), TrainConfig(epochs=COURSE_EPOCHS)),
-    Experiment("early_stopping", "remedies", ModelSpec(N_WINE, depth=3, width=512), EARLY_STOPPING),
-    Experiment("dropout", "remedies", ModelSpec(N_WINE, depth=3, width=512, dropout=0.3), EARLY_STOPPING),
-    Experiment("bn_after", "remedies", ModelSpec(N_WINE, depth=3, width=512, batchnorm="after"), EARLY_STOPPING),
+    Experiment("baseline", "capacity", ModelSpec(N_WINE, units=(16,)), TrainConfig(epochs=COURSE_EPOCHS)),
+    Experiment("wider", "capacity", ModelSpec(N_WINE, units=(32,)), TrainConfig(epochs=COURSE_EPOCHS)),
+    Experiment("deeper", "capacity", ModelSpec(N_WINE, units=(16, 16)), TrainConfig(epochs=COURSE_EPOCHS)),
+    Experiment("early_stopping", "remedies", ModelSpec(N_WINE, units=(512,) * 3), EARLY_STOPPING),
+    Experiment("dropout", "remedies", ModelSpec(N_WINE, units=(512,) * 3, dropout=0.3), EARLY_STOPPING),
+    Experiment("bn_after", "remedies", ModelSpec(N_WINE, units=(512,) * 3, batchnorm="after"), EARLY_STOPPING),
     Experiment(
-        "bn_inside", "remedies", ModelSpec(N_WINE, depth=3, width=512, batchnorm="before_activation"), EARLY_STOPPING
+        "bn_inside", "remedies", ModelSpec(N_WINE, units=(512,) * 3, batchnorm="before_activation"), EARLY_STOPPING
     ),
     Experiment(
-        "deep_sigmoid", "gradients", ModelSpec(N_WINE, depth=6, width=32, activation="sigmoid"), TrainConfig(epochs=30)
+        "deep_sigmoid", "gradients", ModelSpec(N_WINE, units=(32,) * 6, activation="sigmoid"), TrainConfig(epochs=30)
     ),
     Experiment(
-        "deep_relu", "gradients", ModelSpec(N_WINE, depth=6, width=32, activation="relu"), TrainConfig(epochs=30)
+        "deep_relu", "gradients", ModelSpec(N_WINE, units=(32,) * 6, activation="relu"), TrainConfig(epochs=30)
     ),
 )
 

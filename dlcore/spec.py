@@ -59,6 +59,8 @@ OPTIMIZERS: dict[str, OptimizerChoice] = {
 }
 
 MAX_PARAMS = 5_000_000
+MAX_DEPTH = 8  # hidden layers
+MAX_WIDTH = 1024  # units per hidden layer
 
 
 class SettingError(ValueError):
@@ -113,8 +115,9 @@ class ModelSpec:
 
     Attributes:
         n_inputs: Number of input features.
-        depth: Hidden Dense layers (0 = the single linear unit y = wx + b).
-        width: Units per hidden layer.
+        units: Units of each hidden Dense layer, input side first; ``()`` is
+            the single linear unit y = wx + b, ``(4, 3)`` the course's
+            Sequential Models slide, ``(512, 512, 512)`` its wine model.
         activation: Key of ``ACTIVATIONS`` for hidden layers.
         dropout: Dropout rate after each hidden layer (0 = none).
         batchnorm: One of ``BATCHNORM_PLACEMENTS``.
@@ -125,8 +128,7 @@ class ModelSpec:
     """
 
     n_inputs: int
-    depth: int = 3
-    width: int = 512
+    units: tuple[int, ...] = (512, 512, 512)
     activation: str = "relu"
     dropout: float = 0.0
     batchnorm: str = "none"
@@ -135,9 +137,12 @@ class ModelSpec:
     output_activation: str | None = None
 
     def __post_init__(self) -> None:
+        # Job payloads travel as JSON, which turns the tuple into a list.
+        object.__setattr__(self, "units", tuple(self.units))
         _check_range("n_inputs", self.n_inputs, 1, 10_000)
-        _check_range("depth", self.depth, 0, 8)
-        _check_range("width", self.width, 1, 1024)
+        _check_range("depth", self.depth, 0, MAX_DEPTH)
+        for width in self.units:
+            _check_range("width", width, 1, MAX_WIDTH)
         _check_choice("activation", self.activation, ACTIVATIONS)
         _check_range("dropout", self.dropout, 0.0, 0.8)
         _check_choice("batchnorm", self.batchnorm, BATCHNORM_PLACEMENTS)
@@ -147,6 +152,31 @@ class ModelSpec:
         count = self.param_count()
         if count > MAX_PARAMS:
             raise SettingError("error.too_many_params", count=count, limit=MAX_PARAMS)
+
+    @classmethod
+    def uniform(cls, n_inputs: int, depth: int, width: int, **settings: Any) -> ModelSpec:
+        """A model whose ``depth`` hidden layers all have ``width`` units.
+
+        Args:
+            n_inputs: Number of input features.
+            depth: Hidden Dense layers.
+            width: Units of each.
+            **settings: The other fields (activation, dropout, ...).
+
+        Returns:
+            The spec.
+        """
+        return cls(n_inputs, units=(width,) * depth, **settings)
+
+    @property
+    def depth(self) -> int:
+        """Number of hidden Dense layers."""
+        return len(self.units)
+
+    @property
+    def is_uniform(self) -> bool:
+        """Whether every hidden layer has the same number of units."""
+        return len(set(self.units)) <= 1
 
     def _dense_args(self, units: int, activation: str | None) -> tuple[tuple[str, Any], ...]:
         args: list[tuple[str, Any]] = [("units", units)]
@@ -159,7 +189,7 @@ class ModelSpec:
     def layers(self) -> list[LayerSpec]:
         """The layers in order, input excluded.
 
-        Each hidden layer is, by ``batchnorm`` placement (as on the course's
+        Each hidden layer of ``w`` units is, by ``batchnorm`` placement (as on the course's
         Batch Normalization slides)::
 
             none:              Dense(w, act)
@@ -172,21 +202,17 @@ class ModelSpec:
             The layer specs.
         """
         result: list[LayerSpec] = []
-        for _ in range(self.depth):
+        for width in self.units:
             if self.batchnorm == "before_activation":
-                result.append(LayerSpec("Dense", self.width, self._dense_args(self.width, None)))
-                result.append(LayerSpec("BatchNormalization", self.width))
-                result.append(
-                    LayerSpec("Activation", self.width, (("activation", ACTIVATIONS[self.activation]),))
-                )
+                result.append(LayerSpec("Dense", width, self._dense_args(width, None)))
+                result.append(LayerSpec("BatchNormalization", width))
+                result.append(LayerSpec("Activation", width, (("activation", ACTIVATIONS[self.activation]),)))
             else:
-                result.append(
-                    LayerSpec("Dense", self.width, self._dense_args(self.width, self.activation))
-                )
+                result.append(LayerSpec("Dense", width, self._dense_args(width, self.activation)))
                 if self.batchnorm == "after":
-                    result.append(LayerSpec("BatchNormalization", self.width))
+                    result.append(LayerSpec("BatchNormalization", width))
             if self.dropout > 0:
-                result.append(LayerSpec("Dropout", self.width, (("rate", self.dropout),)))
+                result.append(LayerSpec("Dropout", width, (("rate", self.dropout),)))
         result.append(LayerSpec("Dense", 1, self._dense_args(1, self.output_activation)))
         return result
 
@@ -307,7 +333,9 @@ __all__ = [
     "ACTIVATIONS",
     "BATCHNORM_PLACEMENTS",
     "LOSSES",
+    "MAX_DEPTH",
     "MAX_PARAMS",
+    "MAX_WIDTH",
     "OPTIMIZERS",
     "LayerSpec",
     "ModelSpec",

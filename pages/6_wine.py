@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dlcore.data import WINE_FEATURES, load_dataset, wine_split
+from dlcore.model_label import layers_label
 from dlcore.model_store import new_model_id
 from dlcore.presets import WINE_PRESETS
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
@@ -75,19 +76,13 @@ if model is not None:
     summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))
 
 
-def _label() -> str:
-    if model.depth == 0:
-        return t("wine.label_linear", lang)
-    return t("wine.label", lang, depth=model.depth, width=model.width, activation=t(f"activation.{model.activation}", lang))
-
-
 def _job() -> tuple[dict, dict]:
     """The job payload and the settings kept with the run; one model id
     names the saved model in both."""
     model_id = new_model_id()
     data = uploaded.payload("regression") if uploaded else {"dataset": "wine"}
     payload = {"model": to_dict(model), "train": to_dict(train), "data": data, "model_id": model_id}
-    label = f"{_label()} · {uploaded.name}" if uploaded else _label()
+    label = f"{layers_label(model, lang)} · {uploaded.name}" if uploaded else layers_label(model, lang)
     meta = {"model": to_dict(model), "train": to_dict(train), "label": label, "model_id": model_id}
     meta["data"] = current_data
     return payload, meta

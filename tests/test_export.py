@@ -26,12 +26,12 @@ print("EXPORT-REPORT " + _json.dumps({
 
 CONFIGS = {
     "course wine model": (ModelSpec(n_inputs=11), TrainConfig()),
-    "linear unit, sgd": (ModelSpec(n_inputs=11, depth=0), TrainConfig(optimizer="sgd", learning_rate=0.1, loss="mse")),
+    "linear unit, sgd": (ModelSpec(n_inputs=11, units=()), TrainConfig(optimizer="sgd", learning_rate=0.1, loss="mse")),
     "early stopping, dropout, batchnorm inside": (
-        ModelSpec(n_inputs=11, depth=2, width=16, dropout=0.3, batchnorm="before_activation", l2=0.001),
+        ModelSpec(n_inputs=11, units=(16, 16), dropout=0.3, batchnorm="before_activation", l2=0.001),
         TrainConfig(early_stopping=True, epochs=500, optimizer="nesterov", momentum=0.8, learning_rate=0.03),
     ),
-    "batchnorm after, huber": (ModelSpec(n_inputs=11, depth=1, width=32, batchnorm="after", activation="elu"), TrainConfig(loss="huber")),
+    "batchnorm after, huber": (ModelSpec(n_inputs=11, units=(32,), batchnorm="after", activation="elu"), TrainConfig(loss="huber")),
 }
 
 
@@ -114,7 +114,7 @@ def test_notebook_holds_the_same_code() -> None:
 )
 def test_exported_classifier_script_runs(source: DataSource, tmp_path: Path) -> None:
     n_inputs = 34 if source.csv == "ionosphere.csv" else 11
-    spec = ModelSpec(n_inputs=n_inputs, depth=2, width=4, output_activation="sigmoid")
+    spec = ModelSpec(n_inputs=n_inputs, units=(4, 4), output_activation="sigmoid")
     config = TrainConfig(loss="binary_crossentropy")
     script = keras_script(spec, config, source, epochs=2)
     assert "metrics=['binary_accuracy']," in script and "loss='binary_crossentropy'," in script

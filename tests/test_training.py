@@ -20,7 +20,7 @@ def payload(model: ModelSpec, train: TrainConfig) -> dict:
     return {"model": asdict(model), "train": asdict(train), "data": {"dataset": "wine"}}
 
 
-SMALL = ModelSpec(n_inputs=11, depth=1, width=16)
+SMALL = ModelSpec(n_inputs=11, units=(16,))
 
 CALLBACK_SCRIPT = """
 import json, math

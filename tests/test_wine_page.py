@@ -130,6 +130,42 @@ def test_link_sets_the_panel_and_bad_values_are_noted() -> None:
     assert "epochs" not in at.query_params
 
 
+def test_units_layer_by_layer_change_the_model_and_the_link() -> None:
+    at = open_page(PAGE)
+    at.number_input(key="width").set_value(64).run()
+    at.toggle(key="per_layer").set_value(True).run()
+    assert not at.exception
+    # Layer by layer starts from the common width.
+    assert [at.number_input(key=f"units_{i}").value for i in (1, 2, 3)] == [64, 64, 64]
+    at.number_input(key="units_2").set_value(8).run()
+    # Dense(64) on 11 inputs, Dense(8), Dense(64), Dense(1): weights n·m plus m biases each.
+    expected = (11 * 64 + 64) + (64 * 8 + 8) + (8 * 64 + 64) + (64 + 1)
+    assert any(f"Total params: {expected:,}" in c.value for c in at.caption)
+    assert at.query_params["per_layer"] == "true" and at.query_params["units_2"] == "8"
+    assert "width" not in at.query_params  # the common width does not apply
+    # Back to one width: the first layer's.
+    at.toggle(key="per_layer").set_value(False).run()
+    assert at.number_input(key="width").value == 64 and "units_2" not in at.query_params
+    assert any(f"Total params: {11 * 64 + 64 + 2 * (64 * 64 + 64) + 65:,}" in c.value for c in at.caption)
+
+
+def test_a_link_with_units_per_layer_opens_that_network() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"depth": "2", "per_layer": "true", "units_1": "4", "units_2": "3", "units_3": "5000"})
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    assert [at.number_input(key=f"units_{i}").value for i in (1, 2)] == [4, 3]
+    assert any(f"Total params: {11 * 4 + 4 + 4 * 3 + 3 + 3 + 1}" in c.value for c in at.caption)
+    assert [toast.proto.body for toast in at.get("toast")] == [
+        "The link's setting units_3=5000 was ignored: it is not a valid value for this page."
+    ]
+
+
 def test_trained_model_downloads_and_predicts_a_validation_wine() -> None:
     at = open_page(PAGE)
     at.slider(key="depth").set_value(1).run()

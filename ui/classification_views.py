@@ -40,7 +40,7 @@ TOY_SOURCE = DataSource("", "label", classification=True)  # 2-D sets: no file, 
 def suggested_specs(dataset: str) -> tuple[ModelSpec, TrainConfig]:
     """The suggested model (sigmoid output) and training for a data set."""
     s = SUGGESTIONS[dataset]
-    model = ModelSpec(n_inputs=2, depth=s.depth, width=s.width, activation=s.activation, output_activation="sigmoid")
+    model = ModelSpec(n_inputs=2, units=s.units, activation=s.activation, output_activation="sigmoid")
     train = TrainConfig(
         loss="binary_crossentropy",
         optimizer="adam",

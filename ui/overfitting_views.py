@@ -14,6 +14,7 @@ from dlcore.diagnosis import Diagnosis, constant_baseline, diagnose
 from dlcore.experiments import Experiment, in_group
 from dlcore.keras_code import keras_code
 from dlcore.overfitting_charts import GradientSeries, gradient_flow_figure
+from dlcore.model_label import layers_label
 from dlcore.runs import RunRecord, probe_series
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
@@ -31,16 +32,7 @@ GRADIENT_PROBE = {"gradients": {"every": 0}}  # every 0: about 50 samples per ru
 
 def model_label(model: ModelSpec, train: TrainConfig, lang: str) -> str:
     """A short name for a configuration: "3×Dense(512, ReLU) + dropout 0.3 · ES"."""
-    if model.depth == 0:
-        label = t("wine.label_linear", lang)
-    else:
-        label = t(
-            "wine.label",
-            lang,
-            depth=model.depth,
-            width=model.width,
-            activation=t(f"activation.{model.activation}", lang),
-        )
+    label = layers_label(model, lang)
     if model.dropout:
         label += " " + t("overfit.label.dropout", lang, rate=model.dropout)
     if model.batchnorm != "none":
@@ -192,7 +184,7 @@ def group_overlay(group: str, lang: str) -> None:
 def dense_layer_names(model: dict[str, Any], lang: str) -> list[str]:
     """Names of a model's Dense layers as the gradient probe reports them
     (hidden layers input side first, then the output)."""
-    names = [f"{t('overfit.grad.layer', lang)} {i}" for i in range(1, int(model["depth"]) + 1)]
+    names = [f"{t('overfit.grad.layer', lang)} {i}" for i in range(1, len(model["units"]) + 1)]
     return [*names, t("overfit.grad.output", lang)]
 
 

@@ -1,7 +1,8 @@
 """The shared model-and-training panel (wine, overfitting and classifier pages).
 
 Widget keys are stable names used by tests and shareable links: ``depth``,
-``width``, ``activation``, ``dropout``, ``batchnorm``, ``l1``, ``l2``,
+``width`` (every hidden layer's units), ``per_layer`` and ``units_1`` ...
+``units_8`` (units layer by layer), ``activation``, ``dropout``, ``batchnorm``, ``l1``, ``l2``,
 ``loss``, ``optimizer``, ``learning_rate``, ``momentum``, ``batch_size``,
 ``epochs``, ``early_stopping``, ``min_delta``, ``patience``,
 ``restore_best``, ``seed``.
@@ -25,6 +26,8 @@ from dlcore.spec import (
     ACTIVATIONS,
     BATCHNORM_PLACEMENTS,
     LOSSES,
+    MAX_DEPTH,
+    MAX_WIDTH,
     OPTIMIZERS,
     ModelSpec,
     SettingError,
@@ -39,7 +42,10 @@ LEARNING_RATES: tuple[float, ...] = (
 BATCH_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
 PENALTIES: tuple[float, ...] = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 
-MODEL_KEYS = ("depth", "width", "activation", "dropout", "batchnorm", "l1", "l2")
+UNIT_KEYS = tuple(f"units_{i}" for i in range(1, MAX_DEPTH + 1))
+MODEL_KEYS = ("depth", "width", "per_layer", *UNIT_KEYS, "activation", "dropout", "batchnorm", "l1", "l2")
+SPEC_KEYS = ("activation", "dropout", "batchnorm", "l1", "l2")  # the ModelSpec fields widgets hold as they are
+COURSE_WIDTH = 512  # Dense(512): what the width shows before any model set it
 TRAIN_KEYS = (
     "loss", "optimizer", "learning_rate", "momentum", "batch_size", "epochs",
     "early_stopping", "min_delta", "patience", "restore_best", "seed",
@@ -67,13 +73,59 @@ def apply_settings(model: ModelSpec | None, train: TrainConfig | None, scope: st
     """
     values: dict[str, Any] = {}
     if model is not None:
-        values.update({k: v for k, v in asdict(model).items() if k in MODEL_KEYS})
+        values.update(_model_widgets(model))
     if train is not None:
         values.update({k: v for k, v in asdict(train).items() if k in TRAIN_KEYS})
     if st.session_state.get(_DRAWN, DEFAULT_SCOPE) == scope:
         for key, value in values.items():
             st.session_state[key] = value
     _saved(scope).update(values)
+
+
+def _model_widgets(model: ModelSpec) -> dict[str, Any]:
+    """The widget values that show ``model`` (the inverse of ``_hidden_units``).
+
+    Equal hidden layers show as depth × width; unequal ones switch on
+    ``per_layer``. Layers past the depth repeat the last width, so adding a
+    layer starts from its neighbour. The linear unit leaves the widths alone.
+    """
+    values: dict[str, Any] = {k: v for k, v in asdict(model).items() if k in SPEC_KEYS}
+    values["depth"] = model.depth
+    values["per_layer"] = not model.is_uniform
+    if model.units:
+        values["width"] = model.units[0]
+        values.update({key: model.units[min(i, model.depth - 1)] for i, key in enumerate(UNIT_KEYS)})
+    return values
+
+
+def _hidden_units(state: Any) -> tuple[int, ...]:
+    """The hidden layers' units the widgets describe."""
+    depth = int(state["depth"])
+    if state.get("per_layer"):
+        return tuple(int(state[key]) for key in UNIT_KEYS[:depth])
+    return (int(state["width"]),) * depth
+
+
+def _link_keys(state: Any) -> list[str]:
+    """Panel keys that apply to the current setup (what a shared link holds)."""
+    per_layer = bool(state.get("per_layer"))
+    hidden = {"width"} if per_layer else set(UNIT_KEYS)
+    hidden |= set(UNIT_KEYS[int(state["depth"]) :])
+    return [key for key in PANEL_KEYS if key not in hidden]
+
+
+def _switch_per_layer() -> None:
+    # Layer by layer starts from the common width; back to one width takes
+    # the first layer's.
+    state = st.session_state
+    saved = _saved(state.get(_DRAWN, DEFAULT_SCOPE))  # what an undrawn widget held
+    if state["per_layer"]:
+        width = state.get("width", saved.get("width", COURSE_WIDTH))
+        for key in UNIT_KEYS:
+            state[key] = saved[key] = width
+    else:
+        first = UNIT_KEYS[0]
+        state["width"] = saved["width"] = state.get(first, saved.get(first, COURSE_WIDTH))
 
 
 def _seed_state(defaults: dict[str, Any], scope: str) -> None:
@@ -98,8 +150,10 @@ def _save_state(scope: str) -> None:
 def _link_parsers(losses: tuple[str, ...]) -> dict[str, Any]:
     """How each panel setting is read from a shared link (the widgets' bounds)."""
     return {
-        "depth": controls.range_parser(0, 8, integer=True),
-        "width": controls.range_parser(1, 1024, integer=True),
+        "depth": controls.range_parser(0, MAX_DEPTH, integer=True),
+        "width": controls.range_parser(1, MAX_WIDTH, integer=True),
+        "per_layer": controls.flag_parser(),
+        **{key: controls.range_parser(1, MAX_WIDTH, integer=True) for key in UNIT_KEYS},
         "activation": controls.options_parser(list(ACTIVATIONS)),
         "dropout": controls.range_parser(0.0, 0.8, integer=False),
         "batchnorm": controls.options_parser(BATCHNORM_PLACEMENTS),
@@ -157,7 +211,8 @@ def training_panel(
         ``(model_spec, train_config)``; either is None (with an error shown)
         when the settings are out of bounds, e.g. too many parameters.
     """
-    defaults = {f.name: getattr(model_defaults, f.name) for f in fields(ModelSpec) if f.name in MODEL_KEYS}
+    defaults: dict[str, Any] = {"width": COURSE_WIDTH, **dict.fromkeys(UNIT_KEYS, COURSE_WIDTH)}
+    defaults.update(_model_widgets(model_defaults))
     defaults.update({f.name: getattr(train_defaults, f.name) for f in fields(TrainConfig) if f.name in TRAIN_KEYS})
     _seed_state(defaults, scope)
     _apply_link(losses, scope)
@@ -169,8 +224,8 @@ def training_panel(
     model_col, train_col = st.columns(2, gap="large")
     with model_col:
         st.markdown(f"**{t('panel.model', lang)}**")
-        st.slider(t("panel.depth", lang), 0, 8, key="depth", help=t("panel.depth_help", lang))
-        st.number_input(t("panel.width", lang), 1, 1024, step=1, key="width", disabled=st.session_state["depth"] == 0)
+        st.slider(t("panel.depth", lang), 0, MAX_DEPTH, key="depth", help=t("panel.depth_help", lang))
+        _units_inputs(lang)
         st.selectbox(
             t("panel.activation", lang),
             list(ACTIVATIONS),
@@ -211,18 +266,41 @@ def training_panel(
             c3.checkbox(t("panel.restore_best", lang), key="restore_best")
         st.number_input(t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
     _save_state(scope)
-    for key in PANEL_KEYS:  # mirror the settings into the page's link
-        if key in st.session_state:
-            controls.write_link(key, st.session_state[key], defaults[key])
-
     state = st.session_state
+    for key in _link_keys(state):  # mirror the settings into the page's link
+        if key in state:
+            controls.write_link(key, state[key], defaults[key])
+
     try:
-        model = ModelSpec(n_inputs=n_inputs, **{k: state[k] for k in MODEL_KEYS}, output_activation=model_defaults.output_activation)
+        model = ModelSpec(
+            n_inputs=n_inputs,
+            units=_hidden_units(state),
+            **{k: state[k] for k in SPEC_KEYS},
+            output_activation=model_defaults.output_activation,
+        )
         train = TrainConfig(**{k: state.get(k, defaults[k]) for k in TRAIN_KEYS})
     except SettingError as exc:
         st.error(t(exc.key, lang, **exc.values))
         return None, None
     return model, train
+
+
+def _units_inputs(lang: str) -> None:
+    """Units of the hidden layers: one number for all, or one per layer."""
+    depth = st.session_state["depth"]
+    st.toggle(
+        t("panel.per_layer", lang),
+        key="per_layer",
+        on_change=_switch_per_layer,
+        disabled=depth < 2 and not st.session_state["per_layer"],
+        help=t("panel.per_layer_help", lang),
+    )
+    if not st.session_state["per_layer"]:
+        st.number_input(t("panel.width", lang), 1, MAX_WIDTH, step=1, key="width", disabled=depth == 0)
+        return
+    columns = st.columns(4)
+    for i, key in enumerate(UNIT_KEYS[:depth]):
+        columns[i % 4].number_input(t("panel.layer_units", lang, n=i + 1), 1, MAX_WIDTH, step=1, key=key)
 
 
 def summary_table(model: ModelSpec, lang: str) -> pd.DataFrame:

@@ -56,7 +56,7 @@ EN: dict[str, str] = {
     "clf.model.header": "Model and training",
     "clf.model.text": "The output layer is always `Dense(1, activation='sigmoid')` and the loss is binary cross-entropy. Keras also reports `binary_accuracy` (the share of examples with p > 0.5 on the right side) and the AUC. Every optimizer, dropout and batch-normalization option works here too. On a 2-D data set the map below redraws the model's probability over the plane while it trains.",
     "clf.code": "Keras code",
-    "clf.label": "{data}: {depth}×Dense({width}, {activation})",
+    "clf.label": "{data}: {model}",
     # Live curves and boundary
     "clf.curves.title": "Learning curves",
     "clf.curves.loss": "Binary cross-entropy",

@@ -56,7 +56,7 @@ ZH_TW: dict[str, str] = {
     "clf.model.header": "模型與訓練",
     "clf.model.text": "輸出層固定是 `Dense(1, activation='sigmoid')`，損失函數是二元交叉熵。Keras 也會回報 `binary_accuracy`（p 以 0.5 為界、落在正確一側的樣本比例）和 AUC。每一種優化器、Dropout 和 Batch Normalization 選項在這裡都能用。在 2-D 資料集上，下方的圖會在訓練過程中重畫模型在整個平面上的機率。",
     "clf.code": "Keras 程式碼",
-    "clf.label": "{data}：{depth} 層 Dense({width}, {activation})",
+    "clf.label": "{data}：{model}",
     # Live curves and boundary
     "clf.curves.title": "學習曲線",
     "clf.curves.loss": "二元交叉熵",

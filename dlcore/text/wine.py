@@ -18,8 +18,6 @@ EN: dict[str, str] = {
     "wine.train_time": "Training time",
     "wine.final_note": "The returned model (after restore_best_weights when set) has validation MAE {mae:.4f} ({points:.2f} quality points).",
     "wine.quality_unit": "quality",
-    "wine.label": "{depth}×Dense({width}, {activation})",
-    "wine.label_linear": "Dense(1) linear unit",
     "predict.title": "Predict one wine",
     "predict.intro": "Pick a wine from the validation set (the model never trained on it), or move the sliders to invent one: the last run's model predicts its quality.",
     "predict.wine": "Validation wine",

@@ -18,8 +18,6 @@ ZH_TW: dict[str, str] = {
     "wine.train_time": "訓練時間",
     "wine.final_note": "最後回傳的模型（有設定 restore_best_weights 時，是還原成最佳權重後的模型）驗證 MAE 為 {mae:.4f}（相當於 {points:.2f} 分品質分數）。",
     "wine.quality_unit": "品質",
-    "wine.label": "{depth}×Dense({width}, {activation})",
-    "wine.label_linear": "Dense(1) 線性單位",
     "predict.title": "預測一瓶酒",
     "predict.intro": "從驗證資料中挑一瓶酒（模型訓練時沒看過它），或移動滑桿自己調一瓶：最近一次訓練的模型會預測它的品質。",
     "predict.wine": "驗證資料中的酒",
