@@ -4,6 +4,8 @@ boundary on 2-D data, and reading a classifier's validation predictions."""
 import streamlit as st
 
 from dlcore.data import data_split
+from dlcore.model_label import layers_label
+from dlcore.presets import CLASSIFIER_PRESETS
 from dlcore.spec import to_dict
 from dlcore.text import t
 from ui import controls
@@ -22,6 +24,7 @@ from ui.classification_views import (
 from ui.frame import page_end, page_frame
 from ui.live import live_view, run_history, train_buttons
 from ui.panel import summary_table, training_panel
+from ui.presets_view import presets_section
 from ui.session_jobs import runs
 from ui.upload_view import data_source
 
@@ -36,6 +39,7 @@ lang = page_frame(PAGE)
 st.title(f"⚖️ {t('lesson.classification.title', lang)}")
 controls.explain(t("clf.intro", lang))
 st.code(COURSE_COMPILE, language="python")
+presets_section(PAGE, lang, CLASSIFIER_PRESETS, scope=PAGE)
 
 # 1. Why cross-entropy ---------------------------------------------------------
 st.header(t("clf.ce.header", lang))
@@ -83,14 +87,7 @@ def _label() -> str:
         name = t("clf.upload.label", lang, name=uploaded.name, target=uploaded.target)
     else:
         name = t(f"clf.ds.{data['dataset']}", lang)
-    return t(
-        "clf.label",
-        lang,
-        data=name,
-        depth=model.depth,
-        width=model.width,
-        activation=t(f"activation.{model.activation}", lang),
-    )
+    return t("clf.label", lang, data=name, model=layers_label(model, lang))
 
 
 def _job() -> tuple[dict, dict]:

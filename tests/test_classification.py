@@ -76,7 +76,7 @@ def test_majority_baseline() -> None:
 # -------------------------------------------------------------- training jobs
 def classifier_payload(dataset: str, *, epochs: int | None = None, train_seed: int = 0, **data: object) -> dict:
     s = SUGGESTIONS[dataset]
-    model = {"depth": s.depth, "width": s.width, "activation": s.activation, "output_activation": "sigmoid"}
+    model = {"units": list(s.units), "activation": s.activation, "output_activation": "sigmoid"}
     train = {
         "loss": "binary_crossentropy",
         "optimizer": "adam",
@@ -96,7 +96,7 @@ def epoch_events(result: dict) -> list[dict]:
 def test_ionosphere_course_network_reaches_85_percent(run_task) -> None:
     # The course's network Dense(4) → Dense(4) → Dense(1, sigmoid), Adam.
     payload = classifier_payload("ionosphere")
-    assert payload["model"]["depth"] == 2 and payload["model"]["width"] == 4
+    assert payload["model"]["units"] == [4, 4]
     result = run_task(TRAIN, payload)
     final = result["final"]
     assert final["val_binary_accuracy"] >= 0.85
@@ -114,7 +114,7 @@ def test_ionosphere_course_network_reaches_85_percent(run_task) -> None:
 @pytest.mark.slow
 def test_spiral_two_hidden_layers_of_eight_reach_90_percent(run_task) -> None:
     payload = classifier_payload("spiral", noise=0.05, n_points=400, train_fraction=0.7, seed=0)
-    assert payload["model"]["depth"] == 2 and payload["model"]["width"] == 8 and payload["train"]["epochs"] <= 500
+    assert payload["model"]["units"] == [8, 8] and payload["train"]["epochs"] <= 500
     result = run_task(TRAIN, payload)
     assert result["final"]["val_binary_accuracy"] >= 0.90
 
@@ -259,3 +259,35 @@ def test_link_sets_the_data_controls_and_notes_a_bad_value() -> None:
     at.switch_page(PAGE).run()
     assert at.selectbox(key="dataset").value == "xor" and at.slider(key="noise").value == 0.25
     assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+
+
+def test_sequential_slide_preset_builds_the_4_3_1_network_on_two_inputs() -> None:
+    at = open_page(PAGE)
+    at.button(key="classification_preset_sequential_slide").click().run()
+    assert not at.exception
+    assert at.selectbox(key="dataset").value == "circle"
+    assert at.toggle(key="per_layer").value is True
+    assert [at.number_input(key=f"units_{i}").value for i in (1, 2)] == [4, 3]
+    # Dense(4) on 2 inputs: 2·4 + 4 = 12; Dense(3): 4·3 + 3 = 15; Dense(1): 3 + 1 = 4.
+    assert any("Total params: 31" in c.value for c in at.caption)
+    assert any("建立順序式模型" in s.value for s in at.success)  # names the slide
+    # The exported Keras code has the slide's layers.
+    code = "\n".join(c.value for c in at.code)
+    assert "layers.Dense(4, activation='relu')" in code and "layers.Dense(3, activation='relu')" in code
+    # One link opens the same setup.
+    assert at.query_params["per_layer"] == "true" and at.query_params["units_2"] == "3"
+    assert "width" not in at.query_params
+    assert "tensorflow" not in sys.modules and "keras" not in sys.modules
+
+
+def test_compile_line_preset_is_adam_binary_crossentropy_on_ionosphere() -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="dataset").set_value("circle").run()
+    at.button(key="classification_preset_binary_compile").click().run()
+    assert not at.exception
+    assert at.selectbox(key="dataset").value == "ionosphere"
+    assert (at.selectbox(key="optimizer").value, at.select_slider(key="learning_rate").value) == ("adam", 0.001)
+    assert at.selectbox(key="loss").value == "binary_crossentropy"
+    assert at.toggle(key="early_stopping").value is True and at.number_input(key="patience").value == 20
+    assert any("Total params: 165" in c.value for c in at.caption)  # 34·4+4 + 4·4+4 + 4+1
+    assert any("二元分類器" in s.value for s in at.success)

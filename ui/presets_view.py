@@ -6,10 +6,10 @@ import streamlit as st
 
 from dlcore.presets import Preset
 from dlcore.text import t
-from ui.panel import apply_settings
+from ui.panel import DEFAULT_SCOPE, apply_settings
 
 
-def presets_section(page: str, lang: str, presets: tuple[Preset, ...]) -> None:
+def presets_section(page: str, lang: str, presets: tuple[Preset, ...], scope: str = DEFAULT_SCOPE) -> None:
     """One button per preset; a click fills the shared panel (before it is
     drawn, from the button's callback) and says which slide it reproduces.
 
@@ -17,10 +17,14 @@ def presets_section(page: str, lang: str, presets: tuple[Preset, ...]) -> None:
         page: Page slug (button keys).
         lang: Text language.
         presets: The presets offered.
+        scope: The panel scope of the page.
     """
 
     def load(preset: Preset) -> None:
-        apply_settings(preset.model, preset.train)
+        if preset.dataset is not None:  # the page's bundled data set
+            st.session_state[f"{page}_source"] = "bundled"
+            st.session_state["dataset"] = preset.dataset
+        apply_settings(preset.model, preset.train, scope=scope)
         st.session_state[f"{page}_preset_loaded"] = preset.key
 
     with st.expander(t("preset.title", lang)):

@@ -21,5 +21,9 @@ EN: dict[str, str] = {
     'preset.bn_after.slide': "Slide 「可以放在一層後」: `Dense(…, activation='relu')`, `BatchNormalization()`.",
     'preset.bn_inside': 'BatchNorm inside the layer',
     'preset.bn_inside.slide': "Slide 「也可以放在一層中間」: `Dense(…)`, `BatchNormalization()`, `Activation('relu')`.",
+    'preset.sequential_slide': 'Sequential model 4 → 3 → 1',
+    'preset.sequential_slide.slide': "Slide 「建立順序式模型」: `Dense(units=4, activation='relu', input_shape=[2])`, `Dense(units=3, activation='relu')`, `Dense(units=1)`, here on the two inputs of the circle data; the last unit gets the sigmoid of the binary-classification slides so that it outputs a probability.",
+    'preset.binary_compile': 'Binary classifier compile line',
+    'preset.binary_compile.slide': "Slide 「二元分類器」 (使用方法): `model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['binary_accuracy'])`, i.e. Adam's default learning rate 0.001, on the Ionosphere network Dense(4) → Dense(4) → Dense(1, sigmoid) with the course's early stopping.",
     'preset.loaded': 'Loaded: {slide}',
 }

@@ -21,5 +21,9 @@ ZH_TW: dict[str, str] = {
     'preset.bn_after.slide': "投影片「可以放在一層後」：`Dense(…, activation='relu')`、`BatchNormalization()`。",
     'preset.bn_inside': 'BatchNorm 放在一層中間',
     'preset.bn_inside.slide': "投影片「也可以放在一層中間」：`Dense(…)`、`BatchNormalization()`、`Activation('relu')`。",
+    'preset.sequential_slide': '順序式模型 4 → 3 → 1',
+    'preset.sequential_slide.slide': "投影片「建立順序式模型」：`Dense(units=4, activation='relu', input_shape=[2])`、`Dense(units=3, activation='relu')`、`Dense(units=1)`，在這裡用圓形資料的兩個輸入；最後一個神經元加上二元分類投影片的 sigmoid，讓它輸出機率。",
+    'preset.binary_compile': '二元分類器的 compile',
+    'preset.binary_compile.slide': "投影片「二元分類器」（使用方法）：`model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['binary_accuracy'])`，也就是 Adam 預設的學習率 0.001；用在 Ionosphere 的網路 Dense(4) → Dense(4) → Dense(1, sigmoid)，加上課程的提前停止。",
     'preset.loaded': '已載入：{slide}',
 }
