@@ -29,6 +29,8 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.diagnosis", "dlcore.text.diagnosis_zh"),
     ("dlcore.text.overfitting", "dlcore.text.overfitting_zh"),
     ("dlcore.text.classification", "dlcore.text.classification_zh"),
+    ("dlcore.text.presets", "dlcore.text.presets_zh"),
+    ("dlcore.text.share", "dlcore.text.share_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character

@@ -12,6 +12,7 @@ from ui.compute import get_compute_pool
 from ui.pool import get_pool
 from ui.experiment_queue import advance_all
 from ui.session_jobs import harvest_all
+from ui.share_view import share_section
 
 STATUS_POLL_SECONDS = 2.0
 
@@ -67,24 +68,24 @@ def page_frame(slug: str | None) -> str:
 
 
 def page_end(lang: str) -> None:
-    """Finishes a page: reports link parameters nobody took, and in presenter
-    mode offers the page's controls (and its explanations) to hide."""
-    if not st.session_state.get("presenter"):
-        controls.end_run()
-        return
+    """Finishes a page: in presenter mode offers the page's controls (and its
+    explanations) to hide, reports link parameters nobody took, then draws
+    the "Share this setup" section from the final query string."""
     hidden_before = controls.hidden_keys()
-    options = [*dict.fromkeys(controls.page_controls()), "explanations"]
-    options = [key for key in options if key not in controls.GLOBAL_PARAMS]
-    with st.sidebar:
-        controls.multiselect(
-            t("frame.hide", lang),
-            options,
-            key="hide",
-            format_func=lambda key: t("frame.explanations", lang) if key == "explanations" else key,
-        )
+    if st.session_state.get("presenter"):
+        options = [*dict.fromkeys(controls.page_controls()), "explanations"]
+        options = [key for key in options if key not in controls.GLOBAL_PARAMS]
+        with st.sidebar:
+            controls.multiselect(
+                t("frame.hide", lang),
+                options,
+                key="hide",
+                format_func=lambda key: t("frame.explanations", lang) if key == "explanations" else key,
+            )
     controls.end_run()
     if controls.hidden_keys() != hidden_before:
         st.rerun()
+    share_section(lang)
 
 
 def _job_status(lang: str) -> None:
