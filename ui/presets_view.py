@@ -29,9 +29,10 @@ def presets_section(page: str, lang: str, presets: tuple[Preset, ...], scope: st
 
     with st.expander(t("preset.title", lang)):
         st.caption(t("preset.intro", lang))
-        columns = st.columns(3)
+        per_row = min(3, len(presets))
+        columns = st.columns(per_row)
         for i, preset in enumerate(presets):
-            columns[i % 3].button(
+            columns[i % per_row].button(
                 t(f"preset.{preset.key}", lang),
                 key=f"{page}_preset_{preset.key}",
                 on_click=load,
