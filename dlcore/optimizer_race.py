@@ -17,8 +17,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import contourpy
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from dlcore import gradient_descent
 from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
@@ -34,6 +36,10 @@ MAX_TRAIL = 100  # points of each animated trail (the opening view keeps all)
 BLOWUP = 1e6  # |coordinate| beyond which a run counts as diverged
 LOSS_FLOOR = 1e-16  # f − f* is drawn on a log axis; exact zeros sit here
 TOLERANCES: tuple[float, ...] = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)
+CONTOUR_LEVELS = 30
+CONTOUR_GRID = 90  # grid points per axis for the contour lines
+# Contour lines from light (lowest level) to dark (highest): the valley stays clear.
+CONTOUR_SHADES: list[list[float | str]] = [[0.0, "#E0E0E0"], [1.0, "#9E9E9E"]]
 
 
 # ------------------------------------------------------------------ racers
@@ -462,15 +468,57 @@ def _short(value: float) -> float:
     return float(f"{value:.5g}")
 
 
-def _surface_grid(surface: Surface, points: int = 90) -> tuple[list[float], list[float], list[list[float]]]:
-    """Contour data of a 2-D surface: axes and z[row = y][column = x]."""
-    xs = np.linspace(*surface.x_range, points)
-    ys = np.linspace(*surface.y_range, points)  # type: ignore[misc]
-    gx, gy = np.meshgrid(xs, ys)
-    z = surface(gx, gy) - surface.f_min
-    if surface.log_contours:
-        z = np.log10(z + 1.0)  # log10(f − f* + 1): 0 at the minimum, no log of 0
-    return xs.tolist(), ys.tolist(), [[_short(v) for v in row] for row in z]
+def contour_height(surface: Surface, x: Any, y: Any) -> Any:
+    """The height the contours follow: f − f*, or log10(f − f* + 1) for a
+    surface with ``log_contours`` (0 at the minimum, no log of 0).
+
+    Args:
+        surface: A 2-D surface.
+        x: First coordinate(s).
+        y: Second coordinate(s).
+
+    Returns:
+        The height, shaped like ``x`` and ``y``.
+    """
+    gap = surface(x, y) - surface.f_min
+    return np.log10(gap + 1.0) if surface.log_contours else gap
+
+
+Polyline = tuple[float, list[float | None], list[float | None]]
+
+
+def contour_lines(surface: Surface, count: int = CONTOUR_LEVELS) -> list[Polyline]:
+    """Level sets of ``contour_height`` as polylines, traced by contourpy
+    (matplotlib's contouring library) on a ``CONTOUR_GRID``² grid.
+
+    The levels split the height's range over the plot into ``count + 1``
+    equal bands. While Plotly plays a frame it redraws only the frame's
+    traces and removes the layers of other trace types, such as a
+    ``go.Contour``, until the next full redraw (plotly.py issue #2151); line
+    traces share the racers' layer and stay, so the race draws its contours
+    as lines.
+
+    Args:
+        surface: A 2-D surface.
+        count: Number of levels.
+
+    Returns:
+        ``(level, xs, ys)`` per level, lowest first; ``None`` separates the
+        pieces of one level.
+    """
+    xs = np.linspace(*surface.x_range, CONTOUR_GRID)
+    ys = np.linspace(*surface.y_range, CONTOUR_GRID)  # type: ignore[misc]
+    z = contour_height(surface, *np.meshgrid(xs, ys))  # z[row = y][column = x]
+    tracer = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.Separate)
+    lines = []
+    for level in np.linspace(z.min(), z.max(), count + 2)[1:-1]:
+        px: list[float | None] = []
+        py: list[float | None] = []
+        for piece in tracer.lines(level):
+            px += [_short(v) for v in piece[:, 0]] + [None]
+            py += [_short(v) for v in piece[:, 1]] + [None]
+        lines.append((float(level), px[:-1], py[:-1]))
+    return lines
 
 
 def race_figure(
@@ -498,20 +546,22 @@ def race_figure(
     fig = go.Figure()
     two_d = surface.dims == 2
     if two_d:
-        xs, ys, z = _surface_grid(surface)
-        fig.add_trace(
-            go.Contour(
-                x=xs,
-                y=ys,
-                z=z,
-                ncontours=30,
-                colorscale=[[0.0, "#FFFFFF"], [1.0, "#CFCFCF"]],
-                showscale=False,
-                line={"width": 0.6, "color": "#B5B5B5"},
-                hoverinfo="skip",
-                name=t("race.chart.contours", lang),
+        lines = contour_lines(surface)
+        shades = sample_colorscale(CONTOUR_SHADES, [i / max(len(lines) - 1, 1) for i in range(len(lines))])
+        for (level, px, py), shade in zip(lines, shades, strict=True):
+            fig.add_trace(
+                go.Scatter(
+                    x=px,
+                    y=py,
+                    mode="lines",
+                    name=t("race.chart.contours", lang),
+                    legendgroup="contours",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    meta=_short(level),
+                    line={"width": 0.8, "color": shade},
+                )
             )
-        )
         fig.add_trace(
             go.Scatter(
                 x=[m[0] for m in surface.minima],
@@ -611,14 +661,18 @@ def race_figure(
     shown = frame_steps(steps, MAX_FRAMES)
     moving = list(range(static, static + 2 * len(results)))
     fig.frames = [go.Frame(data=traces(s), traces=moving, name=str(s)) for s in shown]
-    fig.update_layout(
-        **play_controls(
-            [str(s) for s in shown],
-            active=len(shown) - 1,
-            labels=(t("race.replay", lang), t("race.play", lang), t("race.pause", lang)),
-            slider_prefix=t("race.step", lang),
-        )
+    controls = play_controls(
+        [str(s) for s in shown],
+        active=len(shown) - 1,
+        labels=(t("race.replay", lang), t("race.play", lang), t("race.pause", lang)),
+        slider_prefix=t("race.step", lang),
     )
+    # Every trace is a line or marker trace, which Plotly keeps through a
+    # frame: Replay and Play skip the full redraw after each frame (on a slow
+    # machine that redraw took longer than the frame).
+    for button in controls["updatemenus"][0]["buttons"][:2]:
+        button["args"][1]["frame"]["redraw"] = False
+    fig.update_layout(**controls)
     title = t("race.chart.title", lang, surface=t(f"race.surface.{surface.key}.name", lang))
     apply_layout(fig, style, title, "x", "y" if two_d else "f(x)")
     fig.update_layout(height=int(style.height * 1.5), margin={"b": 140})

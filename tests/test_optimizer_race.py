@@ -18,11 +18,14 @@ import pytest
 from conftest import open_page
 from dlcore import gradient_descent
 from dlcore.optimizer_race import (
+    CONTOUR_GRID,
+    CONTOUR_LEVELS,
     RACERS,
     SURFACES,
     RaceSettings,
     Surface,
     outcome,
+    race_figure,
     suggested_hypers,
     winner,
 )
@@ -110,6 +113,105 @@ def test_settings_reject_bad_values() -> None:
         RaceSettings("ravine", (-4.0, 1.0), 10, {"sgd": {"learning_rate": math.nan}})
     with pytest.raises(SettingError):
         RaceSettings("nowhere", (0.0, 0.0), 10, {"sgd": hypers["sgd"]})
+
+
+# -------------------------------------------------------------- race chart
+TWO_D = [key for key, surface in SURFACES.items() if surface.dims == 2]
+
+
+def _height(surface: Surface, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """What the contours follow, from the surface's definition: f − f*, or
+    log10(f − f* + 1) on surfaces drawn with log contours."""
+    gap = surface(x, y) - surface.f_min
+    return np.log10(gap + 1.0) if surface.log_contours else gap
+
+
+def _race_figure(surface: Surface, lang: str = "en") -> dict[str, Any]:
+    """The race chart of two made-up racers (no Keras needed), as Plotly JSON."""
+    start = np.asarray(surface.start, dtype=float)
+    end = np.asarray(surface.minima[0], dtype=float)
+    path = [tuple(start + (end - start) * k / 10) for k in range(11)]
+    losses = [float(surface(*p)) for p in path]
+    results = [outcome(r, path, losses, surface, 1e-3) for r in ("sgd", "adam")]
+    return json.loads(race_figure(surface, results, 10, lang=lang).to_json())
+
+
+def _contours(fig: dict[str, Any]) -> list[dict[str, Any]]:
+    return [trace for trace in fig["data"] if trace.get("legendgroup") == "contours"]
+
+
+def _points(trace: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """A contour trace's points without the ``None`` gaps between its pieces."""
+    kept = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if x is not None]
+    assert all(y is not None for _, y in kept)
+    return np.array([x for x, _ in kept]), np.array([y for _, y in kept])
+
+
+@pytest.mark.parametrize("key", TWO_D)
+def test_contour_lines_lie_on_level_sets_of_the_surface(key: str) -> None:
+    surface = SURFACES[key]
+    contours = _contours(_race_figure(surface))
+    assert len(contours) == CONTOUR_LEVELS
+    levels = [trace["meta"] for trace in contours]
+    assert levels == sorted(levels) and len(set(levels)) == len(levels)
+    # Every point lies within one grid cell of the true level set: f over
+    # the cell around the point takes values on both sides of the level.
+    dx = (surface.x_range[1] - surface.x_range[0]) / (CONTOUR_GRID - 1)
+    dy = (surface.y_range[1] - surface.y_range[0]) / (CONTOUR_GRID - 1)  # type: ignore[index]
+    ox, oy = (a.ravel() for a in np.meshgrid(np.linspace(-dx, dx, 9), np.linspace(-dy, dy, 9)))
+    for trace, level in zip(contours, levels, strict=True):
+        x, y = _points(trace)
+        assert len(x) >= 2  # a line, if only across a corner
+        assert np.all((surface.x_range[0] <= x) & (x <= surface.x_range[1]))
+        around = _height(surface, x[:, None] + ox, y[:, None] + oy)
+        assert np.all((around.min(axis=1) <= level) & (level <= around.max(axis=1))), level
+
+
+@pytest.mark.parametrize("key", ["ravine", "saddle"])
+def test_contours_of_gentle_surfaces_sit_on_their_level(key: str) -> None:
+    # Without a log, f bends little within a grid cell: linear interpolation is close.
+    surface = SURFACES[key]
+    contours = _contours(_race_figure(surface))
+    spacing = contours[1]["meta"] - contours[0]["meta"]
+    for trace in contours:
+        x, y = _points(trace)
+        np.testing.assert_allclose(_height(surface, x, y), trace["meta"], atol=0.02 * spacing)
+
+
+def test_ravine_contours_are_whole_ellipses_clipped_by_the_plot() -> None:
+    # 0.05x² + 3y² = c is an ellipse with half-axes √(c/0.05) and √(c/3).
+    surface = SURFACES["ravine"]
+    for trace in _contours(_race_figure(surface)):
+        x, y = _points(trace)
+        c = trace["meta"]
+        assert x.max() == pytest.approx(min(math.sqrt(c / 0.05), surface.x_range[1]), rel=0.02)
+        assert -x.min() == pytest.approx(min(math.sqrt(c / 0.05), -surface.x_range[0]), rel=0.02)
+        assert y.max() == pytest.approx(min(math.sqrt(c / 3), surface.y_range[1]), rel=0.02)  # type: ignore[index]
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_race_frames_move_only_the_racers_over_a_steady_background(key: str) -> None:
+    surface = SURFACES[key]
+    fig = _race_figure(surface, lang="zh-TW")
+    # Plotly removes contour and heatmap layers while it animates a frame
+    # (plotly.py issue #2151): the background is made of line traces only.
+    assert {trace["type"] for trace in fig["data"]} == {"scatter"}
+    assert all(isinstance(v, (float, int)) or v is None for trace in fig["data"] for v in trace["x"])
+    racer_traces = [i for i, trace in enumerate(fig["data"]) if trace.get("legendgroup") in RACERS]
+    names = {fig["data"][i].get("name") for i in racer_traces} - {None}
+    assert names == {t("optimizer.sgd", "zh-TW"), t("optimizer.adam", "zh-TW")}
+    assert len(racer_traces) == 4  # each racer's trail and head
+    assert len(fig["frames"]) == 11
+    # Replay and Play can skip Plotly's full redraw: nothing needs it.
+    replay, play, _ = fig["layout"]["updatemenus"][0]["buttons"]
+    assert replay["args"][1]["frame"]["redraw"] is False and play["args"][1]["frame"]["redraw"] is False
+    for frame in fig["frames"]:
+        assert frame["traces"] == racer_traces
+        assert len(frame["data"]) == len(racer_traces)
+    contours = _contours(fig)
+    assert (len(contours) == CONTOUR_LEVELS) == (surface.dims == 2)
+    assert all(trace["name"] == t("race.chart.contours", "zh-TW") for trace in contours)
+    assert not any(trace.get("showlegend", True) for trace in contours)
 
 
 # ------------------------------------------------------------------ outcomes
