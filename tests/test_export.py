@@ -31,7 +31,10 @@ CONFIGS = {
         ModelSpec(n_inputs=11, units=(16, 16), dropout=0.3, batchnorm="before_activation", l2=0.001),
         TrainConfig(early_stopping=True, epochs=500, optimizer="nesterov", momentum=0.8, learning_rate=0.03),
     ),
-    "batchnorm after, huber": (ModelSpec(n_inputs=11, units=(32,), batchnorm="after", activation="elu"), TrainConfig(loss="huber")),
+    "unequal layers, batchnorm after, huber": (
+        ModelSpec(n_inputs=11, units=(32, 8), batchnorm="after", activation="elu"),
+        TrainConfig(loss="huber"),
+    ),
 }
 
 
