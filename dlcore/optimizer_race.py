@@ -17,13 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import contourpy
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
 
 from dlcore import gradient_descent
 from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
+from dlcore.contours import Polyline, contour_lines, contour_traces, short
 from dlcore.sgd import check_range, frame_steps, play_controls
 from dlcore.spec import OPTIMIZERS, SettingError
 from dlcore.text import t
@@ -38,8 +37,6 @@ LOSS_FLOOR = 1e-16  # f − f* is drawn on a log axis; exact zeros sit here
 TOLERANCES: tuple[float, ...] = (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8)
 CONTOUR_LEVELS = 30
 CONTOUR_GRID = 90  # grid points per axis for the contour lines
-# Contour lines from light (lowest level) to dark (highest): the valley stays clear.
-CONTOUR_SHADES: list[list[float | str]] = [[0.0, "#E0E0E0"], [1.0, "#9E9E9E"]]
 
 
 # ------------------------------------------------------------------ racers
@@ -463,11 +460,6 @@ def _trail(upto: int) -> list[int]:
     return picked
 
 
-def _short(value: float) -> float:
-    # Five significant digits keep the animation frames small.
-    return float(f"{value:.5g}")
-
-
 def contour_height(surface: Surface, x: Any, y: Any) -> Any:
     """The height the contours follow: f − f*, or log10(f − f* + 1) for a
     surface with ``log_contours`` (0 at the minimum, no log of 0).
@@ -484,19 +476,10 @@ def contour_height(surface: Surface, x: Any, y: Any) -> Any:
     return np.log10(gap + 1.0) if surface.log_contours else gap
 
 
-Polyline = tuple[float, list[float | None], list[float | None]]
-
-
-def contour_lines(surface: Surface, count: int = CONTOUR_LEVELS) -> list[Polyline]:
-    """Level sets of ``contour_height`` as polylines, traced by contourpy
-    (matplotlib's contouring library) on a ``CONTOUR_GRID``² grid.
-
-    The levels split the height's range over the plot into ``count + 1``
-    equal bands. While Plotly plays a frame it redraws only the frame's
-    traces and removes the layers of other trace types, such as a
-    ``go.Contour``, until the next full redraw (plotly.py issue #2151); line
-    traces share the racers' layer and stay, so the race draws its contours
-    as lines.
+def surface_contours(surface: Surface, count: int = CONTOUR_LEVELS) -> list[Polyline]:
+    """Level sets of ``contour_height`` over the plot as polylines, traced
+    on a ``CONTOUR_GRID``² grid (``dlcore.contours.contour_lines``: the
+    levels split the height's range into ``count + 1`` equal bands).
 
     Args:
         surface: A 2-D surface.
@@ -509,16 +492,7 @@ def contour_lines(surface: Surface, count: int = CONTOUR_LEVELS) -> list[Polylin
     xs = np.linspace(*surface.x_range, CONTOUR_GRID)
     ys = np.linspace(*surface.y_range, CONTOUR_GRID)  # type: ignore[misc]
     z = contour_height(surface, *np.meshgrid(xs, ys))  # z[row = y][column = x]
-    tracer = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.Separate)
-    lines = []
-    for level in np.linspace(z.min(), z.max(), count + 2)[1:-1]:
-        px: list[float | None] = []
-        py: list[float | None] = []
-        for piece in tracer.lines(level):
-            px += [_short(v) for v in piece[:, 0]] + [None]
-            py += [_short(v) for v in piece[:, 1]] + [None]
-        lines.append((float(level), px[:-1], py[:-1]))
-    return lines
+    return contour_lines(xs, ys, z, count)
 
 
 def race_figure(
@@ -546,22 +520,8 @@ def race_figure(
     fig = go.Figure()
     two_d = surface.dims == 2
     if two_d:
-        lines = contour_lines(surface)
-        shades = sample_colorscale(CONTOUR_SHADES, [i / max(len(lines) - 1, 1) for i in range(len(lines))])
-        for (level, px, py), shade in zip(lines, shades, strict=True):
-            fig.add_trace(
-                go.Scatter(
-                    x=px,
-                    y=py,
-                    mode="lines",
-                    name=t("race.chart.contours", lang),
-                    legendgroup="contours",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    meta=_short(level),
-                    line={"width": 0.8, "color": shade},
-                )
-            )
+        # Line traces, not a go.Contour: they stay drawn while frames play.
+        fig.add_traces(contour_traces(surface_contours(surface), t("race.chart.contours", lang), style))
         fig.add_trace(
             go.Scatter(
                 x=[m[0] for m in surface.minima],
@@ -614,8 +574,8 @@ def race_figure(
         out = []
         for o in results:
             steps_ = _trail(min(upto, len(o.path) - 1))
-            px = [_short(o.path[i][0]) for i in steps_]
-            py = [_short(o.path[i][1] if two_d else o.losses[i]) for i in steps_]
+            px = [short(o.path[i][0]) for i in steps_]
+            py = [short(o.path[i][1] if two_d else o.losses[i]) for i in steps_]
             out.append(go.Scatter(x=px, y=py, customdata=steps_))
             out.append(go.Scatter(x=px[-1:], y=py[-1:]))
         return out
@@ -661,18 +621,14 @@ def race_figure(
     shown = frame_steps(steps, MAX_FRAMES)
     moving = list(range(static, static + 2 * len(results)))
     fig.frames = [go.Frame(data=traces(s), traces=moving, name=str(s)) for s in shown]
-    controls = play_controls(
-        [str(s) for s in shown],
-        active=len(shown) - 1,
-        labels=(t("race.replay", lang), t("race.play", lang), t("race.pause", lang)),
-        slider_prefix=t("race.step", lang),
+    fig.update_layout(
+        **play_controls(
+            [str(s) for s in shown],
+            active=len(shown) - 1,
+            labels=(t("race.replay", lang), t("race.play", lang), t("race.pause", lang)),
+            slider_prefix=t("race.step", lang),
+        )
     )
-    # Every trace is a line or marker trace, which Plotly keeps through a
-    # frame: Replay and Play skip the full redraw after each frame (on a slow
-    # machine that redraw took longer than the frame).
-    for button in controls["updatemenus"][0]["buttons"][:2]:
-        button["args"][1]["frame"]["redraw"] = False
-    fig.update_layout(**controls)
     title = t("race.chart.title", lang, surface=t(f"race.surface.{surface.key}.name", lang))
     apply_layout(fig, style, title, "x", "y" if two_d else "f(x)")
     fig.update_layout(height=int(style.height * 1.5), margin={"b": 140})

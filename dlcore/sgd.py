@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
+from dlcore.contours import contour_lines, contour_traces
 from dlcore.spec import SettingError
 from dlcore.text import t
 
@@ -37,7 +38,8 @@ MAX_STEPS = 3000
 DIVERGED_MSE = 1e6
 EXCESS_FLOOR = 1e-10  # MSE − lowest MSE below this is drawn here (log axis)
 MAX_FRAMES = 80
-MIN_FRAME_MS = 150
+MIN_FRAME_MS = 150  # shortest frame of Replay / Play
+CONTOUR_LEVELS = 20
 LEARNING_RATES: tuple[float, ...] = (0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 SAMPLE_RANGE: tuple[int, int] = (10, 200)
 EPOCH_RANGE: tuple[int, int] = (1, 50)
@@ -167,6 +169,10 @@ def play_controls(
     (about eight seconds from the first frame to the last, longer when
     frames are many).
 
+    No frame forces Plotly's full redraw: the animated figures hold line
+    and marker traces only, which Plotly updates in place (a full redraw
+    per frame took longer than the frame on a slow machine).
+
     Args:
         names: Frame names, in order; the slider shows them.
         active: Index of the frame the figure shows initially.
@@ -176,12 +182,9 @@ def play_controls(
     Returns:
         ``updatemenus`` and ``sliders`` for ``fig.update_layout(**...)``.
     """
-    # Plotly drops contour traces from frames animated without a full
-    # redraw, and a redraw of a contour takes up to ~100 ms on a slow
-    # machine: frames shorter than that leave the contours undrawn.
     duration = max(MIN_FRAME_MS, 8000 // max(len(names), 1))
-    playing = {"frame": {"duration": duration, "redraw": True}, "transition": {"duration": 0}}
-    jump = {"frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}, "mode": "immediate"}
+    playing = {"frame": {"duration": duration, "redraw": False}, "transition": {"duration": 0}}
+    jump = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
     replay, play, pause = labels
     buttons = [
         {"label": "⏮ " + replay, "method": "animate", "args": [list(names), {**playing, "mode": "immediate"}]},
@@ -341,21 +344,13 @@ def sgd_figure(
             ),
             **loss,
         )
+    # The MSE's contours as line traces (not a go.Contour, whose layer
+    # Plotly removes while frames play), from Keras's MSE on the task's grid.
     grid = result["grid"]
-    fig.add_trace(
-        go.Contour(
-            x=grid["w"],
-            y=grid["b"],
-            z=grid["mse"],
-            ncontours=20,
-            showscale=False,
-            hoverinfo="skip",
-            colorscale=[[0.0, "#FFFFFF"], [1.0, "#A8A8A8"]],
-            line={"width": 0.5, "color": "#BDBDBD"},
-            name=t("sgd.chart.mse_contours", lang),
-        ),
-        **params,
+    contours = contour_traces(
+        contour_lines(grid["w"], grid["b"], grid["mse"], CONTOUR_LEVELS), t("sgd.chart.mse_contours", lang), style
     )
+    fig.add_traces(contours, rows=params["row"], cols=params["col"])
     for run, name in zip(runs, names):
         fig.add_trace(
             go.Scatter(

@@ -202,9 +202,9 @@ def test_race_frames_move_only_the_racers_over_a_steady_background(key: str) -> 
     assert names == {t("optimizer.sgd", "zh-TW"), t("optimizer.adam", "zh-TW")}
     assert len(racer_traces) == 4  # each racer's trail and head
     assert len(fig["frames"]) == 11
-    # Replay and Play can skip Plotly's full redraw: nothing needs it.
-    replay, play, _ = fig["layout"]["updatemenus"][0]["buttons"]
-    assert replay["args"][1]["frame"]["redraw"] is False and play["args"][1]["frame"]["redraw"] is False
+    # No button or slider step forces Plotly's full redraw: nothing needs it.
+    animations = [*fig["layout"]["updatemenus"][0]["buttons"], *fig["layout"]["sliders"][0]["steps"]]
+    assert [a["args"][1]["frame"]["redraw"] for a in animations] == [False] * (3 + len(fig["frames"]))
     for frame in fig["frames"]:
         assert frame["traces"] == racer_traces
         assert len(frame["data"]) == len(racer_traces)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from conftest import open_page
-from dlcore.sgd import START, SgdSettings, make_data, minibatch_schedule
+from dlcore.sgd import B_RANGE, START, W_RANGE, SgdSettings, make_data, minibatch_schedule
 from dlcore.spec import SettingError
 from dlcore.text import t
 from ui.compute import compute
@@ -120,6 +120,84 @@ def _figure(at: Any) -> dict[str, Any]:
 
 def _trace(fig: dict[str, Any], name: str) -> dict[str, Any]:
     return next(trace for trace in fig["data"] if trace.get("name") == name)
+
+
+@pytest.fixture(scope="module")
+def default_figure() -> dict[str, Any]:
+    """The page's chart with the default settings, as Plotly JSON."""
+    at = open_page("pages/4_sgd.py")
+    assert not at.exception
+    assert "tensorflow" not in sys.modules
+    assert "keras" not in sys.modules
+    return _figure(at)
+
+
+def _contours(fig: dict[str, Any]) -> list[dict[str, Any]]:
+    return [trace for trace in fig["data"] if trace.get("legendgroup") == "contours"]
+
+
+def _mse(w: np.ndarray, b: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """MSE = mean over the samples of (w·x + b − y)², at every (w, b)."""
+    return np.mean((w[:, None] * x[None, :] + b[:, None] - y[None, :]) ** 2, axis=1)
+
+
+def test_mse_contours_lie_on_level_sets_of_the_pages_mse(default_figure: dict[str, Any]) -> None:
+    fig = default_figure
+    samples = _trace(fig, t("sgd.chart.samples"))
+    x, y = np.array(samples["x"]), np.array(samples["y"])
+    contours = _contours(fig)
+    assert len(contours) == 20
+    assert all(trace["name"] == t("sgd.chart.mse_contours") and trace["xaxis"] == "x3" for trace in contours)
+    assert not any(trace.get("showlegend", True) for trace in contours)
+    levels = [trace["meta"] for trace in contours]
+    # The levels split the MSE's range over the (w, b) panel into 21 equal
+    # bands. The MSE is convex: its largest value on the panel is at a
+    # corner, its smallest at the least-squares line (inside the panel).
+    ls_w, ls_b = np.polyfit(x, y, 1)
+    low = _mse(np.array([ls_w]), np.array([ls_b]), x, y)[0]
+    corners = np.array([(w, b) for w in W_RANGE for b in B_RANGE])
+    high = _mse(corners[:, 0], corners[:, 1], x, y).max()
+    np.testing.assert_allclose(levels, np.linspace(low, high, 22)[1:-1], atol=0.01)
+    for trace, level in zip(contours, levels, strict=True):
+        w = np.array([v for v in trace["x"] if v is not None])
+        b = np.array([v for v in trace["y"] if v is not None])
+        assert len(w) == len(b) >= 2  # a line, if only across a corner
+        assert np.all((W_RANGE[0] <= w) & (w <= W_RANGE[1]) & (B_RANGE[0] <= b) & (b <= B_RANGE[1]))
+        # The lines interpolate linearly between grid points ~0.11 apart;
+        # on a quadratic that errs by at most h²·f''/8 ≈ 0.11²·(2·mean x² ≤ 8/3)/8 < 0.005.
+        np.testing.assert_allclose(_mse(w, b, x, y), level, atol=0.01)
+    # The lowest level set is one ellipse around the least-squares (w, b).
+    lowest = contours[0]
+    assert None not in lowest["x"]
+    assert min(lowest["x"]) < ls_w < max(lowest["x"]) and min(lowest["y"]) < ls_b < max(lowest["y"])
+
+
+def test_frames_move_only_the_moving_traces_over_line_traces(default_figure: dict[str, Any]) -> None:
+    fig = default_figure
+    # Plotly removes contour and heatmap layers while it plays a frame
+    # (plotly.py issue #2151): every trace, in the figure and its frames, is a scatter.
+    assert {trace["type"] for trace in fig["data"]} == {"scatter"}
+    assert {trace.get("type", "scatter") for frame in fig["frames"] for trace in frame["data"]} == {"scatter"}
+    background_names = {
+        t("sgd.chart.samples"),
+        t("sgd.chart.true_line"),
+        t("sgd.chart.mse_contours"),
+        t("sgd.chart.minibatch_run", batch=SgdSettings().batch_size),
+        t("sgd.chart.full_run", n=SgdSettings().n_samples),
+    }
+    background = {i for i, trace in enumerate(fig["data"]) if trace.get("name") in background_names}
+    background |= {i for i, trace in enumerate(fig["data"]) if trace.get("legendgroup") == "contours"}
+    background |= {i for i, trace in enumerate(fig["data"]) if trace.get("hovertext")}  # best and true (w, b)
+    assert len(background) >= 20 + 5
+    minibatch = next(i for i, trace in enumerate(fig["data"]) if trace.get("name") == t("sgd.chart.minibatch"))
+    for frame in fig["frames"]:
+        assert minibatch in frame["traces"]
+        assert not background & set(frame["traces"])
+        assert len(frame["data"]) == len(frame["traces"])
+        assert not any(trace.get("legendgroup") == "contours" for trace in frame["data"])
+    # No button or slider step forces a full redraw (which outlasted a frame on a slow machine).
+    animations = [*fig["layout"]["updatemenus"][0]["buttons"], *fig["layout"]["sliders"][0]["steps"]]
+    assert [a["args"][1]["frame"]["redraw"] for a in animations] == [False] * len(animations)
 
 
 def test_page_renders_and_reacts_to_every_control() -> None:
