@@ -14,6 +14,7 @@ import pytest
 
 from dlcore.classification import SUGGESTIONS, auc, confusion, majority_accuracy, roc_curve
 from dlcore.data import data_split
+from dlcore.text import t
 from dlcore.toy_data import GRID_SIZE, Grid, grid_for
 from tests.conftest import open_page, run_until
 
@@ -291,3 +292,16 @@ def test_compile_line_preset_is_adam_binary_crossentropy_on_ionosphere() -> None
     assert at.toggle(key="early_stopping").value is True and at.number_input(key="patience").value == 20
     assert any("Total params: 165" in c.value for c in at.caption)  # 34·4+4 + 4·4+4 + 4+1
     assert any("二元分類器" in s.value for s in at.success)
+
+
+def test_a_preset_and_a_suggestion_never_claim_the_panel_at_once() -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="dataset").set_value("circle").run()
+    suggested = t("clf.suggested", name=t("clf.ds.circle"))
+    assert suggested in [c.value for c in at.caption]
+    at.button(key="classification_preset_sequential_slide").click().run()
+    assert len(at.success) == 1 and "建立順序式模型" in at.success[0].value
+    assert suggested not in [c.value for c in at.caption]
+    at.selectbox(key="dataset").set_value("xor").run()  # loads the XOR suggestion
+    assert not at.exception and not any("建立順序式模型" in s.value for s in at.success)
+    assert at.toggle(key="per_layer").value is False and at.number_input(key="width").value == 8

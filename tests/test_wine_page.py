@@ -9,6 +9,7 @@ import sys
 import numpy as np
 import pytest
 
+from tests.test_links import open_link
 from tests.conftest import open_page, run_until
 
 PAGE = "pages/6_wine.py"
@@ -147,6 +148,52 @@ def test_units_layer_by_layer_change_the_model_and_the_link() -> None:
     at.toggle(key="per_layer").set_value(False).run()
     assert at.number_input(key="width").value == 64 and "units_2" not in at.query_params
     assert any(f"Total params: {11 * 64 + 64 + 2 * (64 * 64 + 64) + 65:,}" in c.value for c in at.caption)
+
+
+def units(at) -> list[int]:
+    return [at.number_input(key=f"units_{i}").value for i in range(1, at.slider(key="depth").value + 1)]
+
+
+def test_units_layer_by_layer_survive_another_page_and_a_depth_change() -> None:
+    at = open_page(PAGE)
+    at.toggle(key="per_layer").set_value(True).run()
+    at.number_input(key="units_1").set_value(64).run()
+    at.number_input(key="units_2").set_value(8).run()
+    at.number_input(key="units_3").set_value(5).run()
+    at.switch_page("pages/3_gradient-descent.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert units(at) == [64, 8, 5]
+    assert any(f"Total params: {11 * 64 + 64 + 64 * 8 + 8 + 8 * 5 + 5 + 5 + 1:,}" in c.value for c in at.caption)
+    at.slider(key="depth").set_value(2).run()
+    at.slider(key="depth").set_value(3).run()
+    assert units(at) == [64, 8, 5]  # the third layer comes back as it was
+    # One layer has nothing to set layer by layer: one width again, the first layer's.
+    at.slider(key="depth").set_value(1).run()
+    assert at.toggle(key="per_layer").value is False and at.toggle(key="per_layer").disabled
+    assert at.number_input(key="width").value == 64 and "per_layer" not in at.query_params
+
+
+def test_settings_of_hidden_widgets_survive() -> None:
+    at = open_page(PAGE)
+    at.toggle(key="early_stopping").set_value(True).run()
+    at.number_input(key="patience").set_value(7).run()
+    at.toggle(key="early_stopping").set_value(False).run()
+    at.toggle(key="early_stopping").set_value(True).run()
+    assert at.number_input(key="patience").value == 7
+    at.selectbox(key="optimizer").set_value("momentum").run()
+    at.slider(key="momentum").set_value(0.5).run()
+    at.selectbox(key="optimizer").set_value("adam").run()
+    at.selectbox(key="optimizer").set_value("momentum").run()
+    assert at.slider(key="momentum").value == 0.5
+
+
+def test_presenter_hides_panel_controls_whose_settings_still_apply() -> None:
+    at = open_link(PAGE, presenter="true", hide="depth,width", depth="1", width="16")
+    at.run()  # the hide list is known at the end of the first run
+    assert not at.exception
+    assert not [s for s in at.slider if s.key == "depth"] and not [n for n in at.number_input if n.key == "width"]
+    assert any(f"Total params: {11 * 16 + 16 + 16 + 1}" in c.value for c in at.caption)  # Dense(16) + Dense(1)
 
 
 def test_a_link_with_units_per_layer_opens_that_network() -> None:

@@ -54,7 +54,8 @@ def suggested_specs(dataset: str) -> tuple[ModelSpec, TrainConfig]:
 def _apply_suggestion() -> None:
     dataset = st.session_state["dataset"]
     apply_settings(*suggested_specs(dataset), scope=PAGE)
-    st.session_state["clf_suggested"] = dataset
+    st.session_state[f"{PAGE}_suggested"] = dataset
+    st.session_state.pop(f"{PAGE}_preset_loaded", None)  # the panel no longer holds the preset
 
 
 def data_controls(lang: str) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def data_controls(lang: str) -> dict[str, Any]:
         noise = controls.slider(t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3)
         n_points = controls.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4)
         data.update(noise=float(noise), n_points=int(n_points))
-    if st.session_state.get("clf_suggested") == dataset:
+    if st.session_state.get(f"{PAGE}_suggested") == dataset:
         st.caption(t("clf.suggested", lang, name=t(f"clf.ds.{dataset}", lang)))
     return data
 

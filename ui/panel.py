@@ -224,47 +224,60 @@ def training_panel(
     model_col, train_col = st.columns(2, gap="large")
     with model_col:
         st.markdown(f"**{t('panel.model', lang)}**")
-        st.slider(t("panel.depth", lang), 0, MAX_DEPTH, key="depth", help=t("panel.depth_help", lang))
+        _draw(st, "slider", t("panel.depth", lang), 0, MAX_DEPTH, key="depth", help=t("panel.depth_help", lang))
         _units_inputs(lang)
-        st.selectbox(
+        _draw(
+            st,
+            "selectbox",
             t("panel.activation", lang),
             list(ACTIVATIONS),
             key="activation",
             format_func=lambda k: t(f"activation.{k}", lang),
         )
-        st.slider(t("panel.dropout", lang), 0.0, 0.8, step=0.05, key="dropout", help=t("panel.dropout_help", lang))
-        st.selectbox(
+        _draw(st, "slider", t("panel.dropout", lang), 0.0, 0.8, step=0.05, key="dropout", help=t("panel.dropout_help", lang))
+        _draw(
+            st,
+            "selectbox",
             t("panel.batchnorm", lang),
             list(BATCHNORM_PLACEMENTS),
             key="batchnorm",
             format_func=lambda k: t(f"panel.batchnorm.{k}", lang),
         )
         c1, c2 = st.columns(2)
-        c1.select_slider(t("panel.l1", lang), PENALTIES, key="l1")
-        c2.select_slider(t("panel.l2", lang), PENALTIES, key="l2")
+        _draw(c1, "select_slider", t("panel.l1", lang), PENALTIES, key="l1")
+        _draw(c2, "select_slider", t("panel.l2", lang), PENALTIES, key="l2")
     with train_col:
         st.markdown(f"**{t('panel.training', lang)}**")
         c1, c2 = st.columns(2)
-        c1.selectbox(t("panel.loss", lang), list(losses), key="loss", format_func=lambda k: t(f"loss.{k}", lang))
-        c2.selectbox(
+        _draw(c1, "selectbox", t("panel.loss", lang), list(losses), key="loss", format_func=lambda k: t(f"loss.{k}", lang))
+        _draw(
+            c2,
+            "selectbox",
             t("panel.optimizer", lang),
             list(OPTIMIZERS),
             key="optimizer",
             format_func=lambda k: t(f"optimizer.{k}", lang),
         )
-        st.select_slider(t("panel.learning_rate", lang), LEARNING_RATES, key="learning_rate", format_func=lambda v: f"{v:g}")
+        _draw(
+            st,
+            "select_slider",
+            t("panel.learning_rate", lang),
+            LEARNING_RATES,
+            key="learning_rate",
+            format_func=lambda v: f"{v:g}",
+        )
         if OPTIMIZERS[st.session_state["optimizer"]].uses_momentum:
-            st.slider(t("panel.momentum", lang), 0.0, 0.99, step=0.01, key="momentum")
+            _draw(st, "slider", t("panel.momentum", lang), 0.0, 0.99, step=0.01, key="momentum")
         c1, c2 = st.columns(2)
-        c1.select_slider(t("panel.batch_size", lang), BATCH_SIZES, key="batch_size")
-        c2.number_input(t("panel.epochs", lang), 1, 1000, step=1, key="epochs")
-        st.toggle(t("panel.early_stopping", lang), key="early_stopping")
+        _draw(c1, "select_slider", t("panel.batch_size", lang), BATCH_SIZES, key="batch_size")
+        _draw(c2, "number_input", t("panel.epochs", lang), 1, 1000, step=1, key="epochs")
+        _draw(st, "toggle", t("panel.early_stopping", lang), key="early_stopping")
         if st.session_state["early_stopping"]:
             c1, c2, c3 = st.columns(3)
-            c1.number_input(t("panel.min_delta", lang), 0.0, 1.0, step=0.001, format="%.4f", key="min_delta")
-            c2.number_input(t("panel.patience", lang), 1, 1000, step=1, key="patience")
-            c3.checkbox(t("panel.restore_best", lang), key="restore_best")
-        st.number_input(t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
+            _draw(c1, "number_input", t("panel.min_delta", lang), 0.0, 1.0, step=0.001, format="%.4f", key="min_delta")
+            _draw(c2, "number_input", t("panel.patience", lang), 1, 1000, step=1, key="patience")
+            _draw(c3, "checkbox", t("panel.restore_best", lang), key="restore_best")
+        _draw(st, "number_input", t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
     _save_state(scope)
     state = st.session_state
     for key in _link_keys(state):  # mirror the settings into the page's link
@@ -285,22 +298,40 @@ def training_panel(
     return model, train
 
 
+def _draw(where: Any, widget: str, label: str, *args: Any, key: str, **kwargs: Any) -> None:
+    """Draws one panel widget in ``where`` (``st`` or a column), unless the
+    presenter hid it: a hidden setting keeps its value and still applies.
+
+    The value persists across pages (``persist_state="session"``): a widget
+    that one run does not draw (a deselected optimizer's momentum, a layer
+    past the depth) has its value back when it is drawn again.
+    """
+    if key not in controls.hidden_keys():
+        getattr(where, widget)(label, *args, key=key, persist_state="session", **kwargs)
+
+
 def _units_inputs(lang: str) -> None:
     """Units of the hidden layers: one number for all, or one per layer."""
-    depth = st.session_state["depth"]
-    st.toggle(
+    state = st.session_state
+    depth = state["depth"]
+    if depth < 2 and state["per_layer"]:  # one layer or none: nothing to set layer by layer
+        state["per_layer"] = False
+        state["width"] = state.get(UNIT_KEYS[0], state.get("width", COURSE_WIDTH))
+    _draw(
+        st,
+        "toggle",
         t("panel.per_layer", lang),
         key="per_layer",
         on_change=_switch_per_layer,
-        disabled=depth < 2 and not st.session_state["per_layer"],
+        disabled=depth < 2,
         help=t("panel.per_layer_help", lang),
     )
-    if not st.session_state["per_layer"]:
-        st.number_input(t("panel.width", lang), 1, MAX_WIDTH, step=1, key="width", disabled=depth == 0)
+    if not state["per_layer"]:
+        _draw(st, "number_input", t("panel.width", lang), 1, MAX_WIDTH, step=1, key="width", disabled=depth == 0)
         return
     columns = st.columns(4)
     for i, key in enumerate(UNIT_KEYS[:depth]):
-        columns[i % 4].number_input(t("panel.layer_units", lang, n=i + 1), 1, MAX_WIDTH, step=1, key=key)
+        _draw(columns[i % 4], "number_input", t("panel.layer_units", lang, n=i + 1), 1, MAX_WIDTH, step=1, key=key)
 
 
 def summary_table(model: ModelSpec, lang: str) -> pd.DataFrame:

@@ -26,6 +26,7 @@ def presets_section(page: str, lang: str, presets: tuple[Preset, ...], scope: st
             st.session_state["dataset"] = preset.dataset
         apply_settings(preset.model, preset.train, scope=scope)
         st.session_state[f"{page}_preset_loaded"] = preset.key
+        st.session_state.pop(f"{page}_suggested", None)  # the panel no longer holds a page's suggestion
 
     with st.expander(t("preset.title", lang)):
         st.caption(t("preset.intro", lang))
