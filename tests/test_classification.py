@@ -305,3 +305,27 @@ def test_a_preset_and_a_suggestion_never_claim_the_panel_at_once() -> None:
     at.selectbox(key="dataset").set_value("xor").run()  # loads the XOR suggestion
     assert not at.exception and not any("建立順序式模型" in s.value for s in at.success)
     assert at.toggle(key="per_layer").value is False and at.number_input(key="width").value == 8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("key", "data", "bar"),
+    [
+        # The page's default 2-D data: 400 points, noise 0.1, 70 % for training.
+        ("sequential_slide", {"noise": 0.1, "n_points": 400}, 0.90),
+        ("binary_compile", {}, 0.85),
+    ],
+)
+def test_classifier_presets_train_to_a_useful_accuracy(run_task, key: str, data: dict, bar: float) -> None:
+    from dlcore.presets import CLASSIFIER_PRESETS
+    from dlcore.spec import to_dict
+
+    preset = next(p for p in CLASSIFIER_PRESETS if p.key == key)
+    payload = {
+        "model": to_dict(preset.model),
+        "train": to_dict(preset.train),
+        "data": {"dataset": preset.dataset, "train_fraction": 0.7, "seed": 0, **data},
+    }
+    result = run_task(TRAIN, payload)
+    assert result["param_count"] == {"sequential_slide": 31, "binary_compile": 165}[key]  # worked by hand above
+    assert result["final"]["val_binary_accuracy"] >= bar

@@ -188,6 +188,20 @@ def test_settings_of_hidden_widgets_survive() -> None:
     assert at.slider(key="momentum").value == 0.5
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"depth": "2", "units_1": "4", "units_2": "3"}, [4, 3]),  # units alone mean layer by layer
+        ({"depth": "2", "per_layer": "true", "width": "64"}, [64, 64]),  # one width for every layer
+        ({"depth": "3", "per_layer": "true", "width": "64", "units_2": "8"}, [64, 8, 64]),
+    ],
+)
+def test_hand_written_links_with_layer_units(params: dict[str, str], expected: list[int]) -> None:
+    at = open_link(PAGE, **params)
+    assert not at.exception and at.toggle(key="per_layer").value is True
+    assert units(at) == expected
+
+
 def test_presenter_hides_panel_controls_whose_settings_still_apply() -> None:
     at = open_link(PAGE, presenter="true", hide="depth,width", depth="1", width="16")
     at.run()  # the hide list is known at the end of the first run

@@ -175,11 +175,21 @@ def _link_parsers(losses: tuple[str, ...]) -> dict[str, Any]:
 
 def _apply_link(losses: tuple[str, ...], scope: str) -> None:
     # A shared link's settings win over the defaults and the saved values.
+    given: dict[str, Any] = {}
     for key, parse in _link_parsers(losses).items():
         ok, value = controls.take_link_value(key, parse)
         if ok:
-            st.session_state[key] = value
-            _saved(scope)[key] = value
+            given[key] = value
+    # A hand-written link may name layer units without per_layer=true, or
+    # give one width to a layer-by-layer setup.
+    if "per_layer" not in given and any(key in given for key in UNIT_KEYS):
+        given["per_layer"] = True
+    if given.get("per_layer") and "width" in given:
+        for key in UNIT_KEYS:
+            given.setdefault(key, given["width"])
+    for key, value in given.items():
+        st.session_state[key] = value
+        _saved(scope)[key] = value
 
 
 def _nearest(options: tuple[Any, ...], key: str) -> None:
