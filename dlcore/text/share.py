@@ -5,8 +5,8 @@ EN: dict[str, str] = {
     "share.intro": "Students who open this link (or scan the code) get exactly the settings of this page.",
     "share.no_address": "The page's address is not known yet: reload the page.",
     "share.local_note": (
-        "This address only works on this computer. Enter the address students use "
-        "(start the app with `--server.address 0.0.0.0` so other devices can reach it)."
+        "This address only works on this computer. Enter the address students use: "
+        "this computer's address on the classroom network (its firewall must let the port through)."
     ),
     "share.host": "Address for students",
     "share.host_help": "This computer's network address, with a port if it differs, e.g. 192.168.1.20:8501. It is not part of the link.",
