@@ -203,3 +203,39 @@ def test_every_page_opens_without_an_exception_box(server: str) -> None:
             assert page.locator("[data-testid='stException']").count() == 0, path
             assert page.get_by_text("Page not found").count() == 0, path
         assert page.blocked_requests == [], f"the app tried to reach the internet: {page.blocked_requests}"
+
+
+def shared_link(page) -> tuple[str, dict[str, list[str]]]:
+    """The path and query of the link the sidebar's share section shows."""
+    from urllib.parse import parse_qs, urlsplit
+
+    text = page.locator("[data-testid=stSidebar] [data-testid=stCode]").last.inner_text().strip()
+    parts = urlsplit(text)
+    return parts.path, parse_qs(parts.query)
+
+
+def test_share_section_shows_the_pages_link_and_its_qr_code(server: str) -> None:
+    # st.context.url is only known from a real browser: AppTest has to fake it.
+    with chromium((1024, 768)) as page:
+        page.goto(f"{server}/classification?dataset=circle&depth=2&units_1=4&units_2=3")
+        wait_for_app(page)
+        page.get_by_text("Share this setup").click()
+        page.wait_for_selector("[data-testid=stSidebar] img", timeout=30_000)
+        path, query = shared_link(page)
+        assert path == "/classification"
+        assert query == {"dataset": ["circle"], "per_layer": ["true"], "units_1": ["4"], "units_2": ["3"]}
+        src = page.locator("[data-testid=stSidebar] img").last.get_attribute("src") or ""
+        assert src.startswith("data:image/svg+xml") or src.startswith("/media/")
+        # The link follows the controls.
+        layer = page.get_by_label("Layer 2")
+        layer.fill("5")
+        layer.press("Enter")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and shared_link(page)[1].get("units_2") != ["5"]:
+            page.wait_for_timeout(250)
+        assert shared_link(page)[1]["units_2"] == ["5"]
+        page.get_by_role("button", name="Large QR code for the projector").click()
+        dialog = page.get_by_role("dialog")
+        dialog.wait_for(timeout=30_000)
+        assert dialog.locator("img").count() == 1
+        assert page.locator("[data-testid='stException']").count() == 0
