@@ -8,6 +8,8 @@ which stays distinguishable for colour-blind viewers.
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -65,6 +67,139 @@ def apply_layout(fig: go.Figure, style: ChartStyle, title: str, x_title: str, y_
     )
     fig.update_xaxes(title_text=x_title, automargin=True)
     fig.update_yaxes(title_text=y_title, automargin=True)
+    return fig
+
+
+# Sizes of the animated figures' parts as multiples of the font size (px),
+# measured on the app's chart font (Source Sans) in Chromium, rounded up.
+LINE = 1.35  # one line of text
+AXIS_BAND = 4.0  # x tick labels and the axis title below a plot area, and a gap
+BELOW_RAIL = 1.0  # slider ticks and labels below its rail: BELOW_RAIL·size + 38 px
+LEGEND_ROW = 1.5  # one entry of a legend
+LEGEND_WIDTH = 560  # px a legend may fill: the plot width at 1024 px with the sidebar open
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in px of one line of chart text: wide (CJK) characters
+    take one em, others half an em (tags such as ``<br>`` take none)."""
+    plain = re.sub(r"<[^>]*>", "", text)
+    return size * sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in plain)
+
+
+def legend_grouped(fig: go.Figure) -> bool:
+    """Whether Plotly groups the legend: when some trace has a legend group."""
+    return any(trace.legendgroup for trace in fig.data)
+
+
+def legend_height(fig: go.Figure, size: float, width: float = LEGEND_WIDTH) -> float:
+    """Height in px of the figure's horizontal legend in ``width`` px, as
+    Plotly lays it out.
+
+    An entry is a 40 px symbol, the name and a 5 px gap. A grouped legend
+    stacks each group's entries in a block as wide as its widest entry (a
+    trace without a group is a block of its own); blocks fill rows left to
+    right, 10 px apart. Otherwise entries fill one row if they fit, else rows
+    of equal columns as wide as the widest entry.
+
+    Args:
+        fig: The figure.
+        size: Legend font size in px.
+        width: Width the legend may fill.
+
+    Returns:
+        The height, 0 without a legend.
+    """
+    grouped = legend_grouped(fig)
+    groups: dict[str, list[float]] = {}
+    for i, trace in enumerate(fig.data):
+        if trace.showlegend is not False:
+            entry = 45 + text_width(trace.name or f"trace {i}", size)
+            groups.setdefault((grouped and trace.legendgroup) or f"~{i}", []).append(entry)
+    entries = [entry for block in groups.values() for entry in block]
+    if fig.layout.showlegend is False or len(entries) < 2:
+        return 0.0
+    if not grouped:
+        if sum(entries) <= width:
+            return LEGEND_ROW * size + 10
+        per_row = max(1, int(width // max(entries)))
+        rows = math.ceil(len(entries) / per_row)
+        return rows * LEGEND_ROW * size + 10
+    stacked: list[int] = []  # entries stacked in each row's tallest block
+    used = width
+    for block in groups.values():
+        if used + max(block) > width:
+            stacked.append(0)
+            used = 0.0
+        stacked[-1] = max(stacked[-1], len(block))
+        used += max(block)
+    return sum(stacked) * LEGEND_ROW * size + 10 * (len(stacked) - 1) + 10
+
+
+def layout_animation(fig: go.Figure, style: ChartStyle, plot_height: float) -> go.Figure:
+    """Stacks an animated figure's parts so that none overlaps another at the
+    style's text size, and sizes the margins and the height to hold them.
+
+    From the top: the title, the top row's subplot titles, the plot area
+    (``plot_height`` px), the x tick labels and axis titles, the buttons
+    (left) beside the slider's current value (right), the slider, and a
+    horizontal legend. Buttons, slider and legend sit at fixed px offsets
+    below the plot area (Plotly places them in fractions of its height).
+
+    Args:
+        fig: A figure with ``updatemenus`` and/or ``sliders``.
+        style: Chart sizes (its font size is the figure's).
+        plot_height: Height of the plot area in px.
+
+    Returns:
+        The figure.
+    """
+    size = style.font_size
+    pad = 0.5 * size
+    title_size = fig.layout.title.font.size or 1.4 * size  # Plotly's default (Streamlit's is smaller)
+    # Subplot titles of the top row stand on the plot area, in the top margin.
+    tops = [a for a in fig.layout.annotations if a.text and a.yref == "paper" and a.yanchor == "bottom"]
+    tops = [a for a in tops if (a.y or 0) >= 0.999]
+    top_lines = max((a.text.count("<br>") + 1 for a in tops), default=0)
+    top_size = max((a.font.size or size for a in tops), default=size)
+    top = pad + LINE * title_size + pad + top_lines * LINE * top_size
+    # Below the plot area, in px from its bottom edge down.
+    controls = AXIS_BAND * size  # top of the buttons and of the slider
+    buttons = 1.2 * size + 18 if fig.layout.updatemenus else 0.0  # their height
+    rail = buttons + 0.3 * size  # the slider's rail runs under the buttons
+    slider = rail + BELOW_RAIL * size + 38 if fig.layout.sliders else buttons
+    legend = controls + slider + pad
+    bottom = legend + legend_height(fig, size) + pad
+
+    def paper(px: float) -> float:
+        # Plotly's y of a point px below the plot area, in plot-area heights.
+        return -px / plot_height
+
+    fig.update_layout(
+        height=round(top + plot_height + bottom),
+        margin={"t": round(top), "b": round(bottom)},
+        title={"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": pad}},
+        legend={
+            "orientation": "h",
+            "traceorder": "grouped" if legend_grouped(fig) else "normal",  # as legend_height expects
+            "font": {"size": size},
+            "x": 0.0,
+            "xanchor": "left",
+            "y": paper(legend),
+            "yanchor": "top",
+        },
+    )
+    for menu in fig.layout.updatemenus:
+        menu.update(x=0.0, xanchor="left", y=paper(controls), yanchor="top", pad={"t": 0, "r": 0, "b": 0, "l": 0})
+    for bar in fig.layout.sliders:
+        bar.update(
+            x=0.0,
+            len=1.0,
+            xanchor="left",
+            y=paper(controls),
+            yanchor="top",
+            pad={"t": 0, "b": 0},
+            currentvalue={"xanchor": "right", "offset": max(0.0, rail - LINE * size), "font": {"size": size}},
+        )
     return fig
 
 

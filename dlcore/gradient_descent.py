@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
+from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout, layout_animation
 from dlcore.text import t
 
 X_MIN = 0.2
@@ -110,8 +110,11 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         row_heights=[0.62, 0.38],
         specs=[[{"colspan": 2}, None], [{}, {}]],
         subplot_titles=("", t("gd.x_title", lang), t("gd.f_title", lang)),  # the legend names the top row
-        horizontal_spacing=0.14,
-        vertical_spacing=0.16,
+        # Room for the right panel's y tick labels (up to 10⁶⁰ when
+        # diverging) and title, and for the top x axis above the bottom
+        # row's titles, at the projector's text size too.
+        horizontal_spacing=0.18,
+        vertical_spacing=0.19,
     )
     steps = np.arange(len(xs))
 
@@ -121,12 +124,17 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         u = [max(lo, x - half), min(hi, x + half)]
         return u, [float(f(x) + df(x) * (v - x)) for v in u]
 
+    def label_position(x: float) -> str:
+        # The point's label leans towards the middle, so it stays inside the plot.
+        vertical = "bottom" if f(x) > 0.8 * y_top else "top"
+        return f"{vertical} {'left' if x > (lo + hi) / 2 else 'right'}"
+
     def frame_traces(i: int) -> list[go.Scatter]:
         x = float(np.clip(xs[i], lo, hi))
         tu, tv = tangent(x)
         return [
             go.Scatter(x=np.clip(xs[: i + 1], lo, hi).tolist(), y=[float(f(v)) for v in np.clip(xs[: i + 1], lo, hi)]),
-            go.Scatter(x=[x], y=[float(f(x))], text=[f"x={xs[i]:.4g}"]),
+            go.Scatter(x=[x], y=[float(f(x))], text=[f"x={xs[i]:.4g}"], textposition=label_position(x)),
             go.Scatter(x=tu, y=tv),
             go.Scatter(x=[int(i)], y=[float(xs[i])]),
             go.Scatter(x=[int(i)], y=[float(ys[i])]),
@@ -144,7 +152,7 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         col=1,
     )
     fig.add_trace(
-        first[1].update(mode="markers+text", textposition="top center", name=t("gd.point", lang), marker={"size": style.marker_size * 2, "color": OKABE_ITO[1]}),
+        first[1].update(mode="markers+text", name=t("gd.point", lang), marker={"size": style.marker_size * 2, "color": OKABE_ITO[1]}),
         row=1,
         col=1,
     )
@@ -174,10 +182,6 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
             {
                 "type": "buttons",
                 "direction": "left",
-                "x": 0.0,
-                "y": -0.08,
-                "xanchor": "left",
-                "yanchor": "top",
                 "showactive": False,
                 "buttons": [
                     {
@@ -196,9 +200,6 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         sliders=[
             {
                 "active": 0,
-                "x": 0.25,
-                "len": 0.75,
-                "y": -0.04,
                 "currentvalue": {"prefix": t("gd.step", lang) + " "},
                 "steps": [
                     {"label": str(i), "method": "animate", "args": [[str(i)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]}
@@ -208,16 +209,17 @@ def descent_figure(xs: np.ndarray, learning_rate: float, *, lang: str, style: Ch
         ],
     )
     apply_layout(fig, style, t("gd.figure_title", lang, lr=f"{learning_rate:g}"), "", "")
-    fig.update_layout(
-        height=int(style.height * 2.1),
-        margin={"t": 70 + 3 * style.font_size, "b": 130},
-        legend={"y": 1.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"},
-    )
     fig.update_annotations(font_size=style.font_size)  # subplot titles
+    layout_animation(fig, style, plot_height=1.45 * style.height)
     fig.update_xaxes(range=[lo, hi], title_text="x", row=1, col=1)
     fig.update_yaxes(range=[min(F_MIN - 1, float(np.min(f(grid))) - 1), y_top * 1.05], title_text="f(x)", row=1, col=1)
     fig.update_xaxes(title_text=t("gd.step", lang), row=2, col=1)
     fig.update_xaxes(title_text=t("gd.step", lang), row=2, col=2)
     fig.update_yaxes(title_text="x", row=2, col=1)
-    fig.update_yaxes(title_text="f(x)", type="log", dtick="D2", row=2, col=2)
+    # Labels at 1, 2 and 5 per decade while few decades show (f ≥ 3.8 > 0);
+    # a diverging run spans dozens, where Plotly's own choice stays legible.
+    decades = math.log10(float(np.max(ys)) / float(np.min(ys)))
+    fig.update_yaxes(
+        title_text="f(x)", type="log", dtick="D2" if decades <= 3 else None, exponentformat="power", row=2, col=2
+    )
     return fig

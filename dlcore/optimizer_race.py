@@ -21,7 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dlcore import gradient_descent
-from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
+from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout, layout_animation
 from dlcore.contours import Polyline, contour_lines, contour_traces, short
 from dlcore.sgd import check_range, frame_steps, play_controls
 from dlcore.spec import OPTIMIZERS, SettingError
@@ -631,7 +631,7 @@ def race_figure(
     )
     title = t("race.chart.title", lang, surface=t(f"race.surface.{surface.key}.name", lang))
     apply_layout(fig, style, title, "x", "y" if two_d else "f(x)")
-    fig.update_layout(height=int(style.height * 1.5), margin={"b": 140})
+    layout_animation(fig, style, plot_height=style.height)
     fig.update_xaxes(range=list(surface.x_range))
     if two_d:
         fig.update_yaxes(range=list(surface.y_range))  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout
+from dlcore.charts import NORMAL, OKABE_ITO, ChartStyle, apply_layout, layout_animation
 from dlcore.contours import contour_lines, contour_traces
 from dlcore.spec import SettingError
 from dlcore.text import t
@@ -180,7 +180,8 @@ def play_controls(
         slider_prefix: Text before the current slider value.
 
     Returns:
-        ``updatemenus`` and ``sliders`` for ``fig.update_layout(**...)``.
+        ``updatemenus`` and ``sliders`` for ``fig.update_layout(**...)``
+        (``dlcore.charts.layout_animation`` places them).
     """
     duration = max(MIN_FRAME_MS, 8000 // max(len(names), 1))
     playing = {"frame": {"duration": duration, "redraw": False}, "transition": {"duration": 0}}
@@ -193,29 +194,8 @@ def play_controls(
     ]
     steps = [{"label": name, "method": "animate", "args": [[name], jump]} for name in names]
     return {
-        "updatemenus": [
-            {
-                "type": "buttons",
-                "direction": "left",
-                "x": 0.0,
-                "y": -0.13,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showactive": False,
-                "buttons": buttons,
-            }
-        ],
-        "sliders": [
-            {
-                "active": active,
-                "x": 0.36,
-                "len": 0.64,
-                "y": -0.09,
-                "yanchor": "top",
-                "currentvalue": {"prefix": slider_prefix + " "},
-                "steps": steps,
-            }
-        ],
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "buttons": buttons}],
+        "sliders": [{"active": active, "currentvalue": {"prefix": slider_prefix + " "}, "steps": steps}],
     }
 
 
@@ -299,8 +279,11 @@ def sgd_figure(
             t("sgd.chart.loss_title", lang),
             t("sgd.chart.params_title", lang),
         ),
-        horizontal_spacing=0.09,
-        vertical_spacing=0.2,
+        # Room between the panels for the right ones' y tick labels and
+        # titles, and for the loss panel's x axis above the (w, b) panel's
+        # two-line title, at the projector's text size too.
+        horizontal_spacing=0.17,
+        vertical_spacing=0.25,
     )
     names = [
         t("sgd.chart.minibatch_run", lang, batch=settings.batch_size),
@@ -453,11 +436,7 @@ def sgd_figure(
             yanchor="top",
             font={"size": style.font_size * 0.75, "color": "#888888"},
         )
-    fig.update_layout(
-        height=int(style.height * 1.8),
-        margin={"t": 110 + style.font_size, "b": 140},
-        legend={"y": 1.09, "yanchor": "bottom"},
-    )
+    layout_animation(fig, style, plot_height=1.3 * style.height)
     y_pad = 0.15 * (max(y) - min(y))
     fig.update_xaxes(title_text="x", range=line_x, **data)
     fig.update_yaxes(title_text="y", range=[min(y) - y_pad, max(y) + y_pad], **data)

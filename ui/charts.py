@@ -7,7 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from dlcore.charts import NORMAL, PROJECTOR, ChartStyle
+from dlcore.charts import NORMAL, PROJECTOR, ChartStyle, layout_animation
 
 
 def chart_style() -> ChartStyle:
@@ -32,15 +32,32 @@ def show(fig: go.Figure, *, key: str, where: Any = None) -> None:
 
 
 def project(fig: go.Figure) -> go.Figure:
-    """Scales a figure for a projector: text ≥ 18 px, lines and markers thicker."""
+    """Scales a figure for a projector: text ≥ 20 px, lines and markers thicker.
+
+    Larger text makes a legend above the plot collide with the title, so the
+    legend moves below the plot. An animated figure (buttons, slider) is
+    restacked by ``layout_animation`` at the projector's text size, keeping
+    its plot area's height.
+
+    Args:
+        fig: The figure (changed in place).
+
+    Returns:
+        The figure.
+    """
     size = PROJECTOR.font_size
     fig.update_layout(font={"size": max(size, (fig.layout.font.size or 0))})
-    if not fig.layout.sliders and not fig.layout.updatemenus:
-        # Larger text makes a legend above the plot collide with the title.
+    fig.update_annotations(font_size=size - 2)
+    if fig.layout.sliders or fig.layout.updatemenus:
+        # The plot area's height; Plotly's defaults: 450 px high, margins t = 100 and b = 80.
+        margin = fig.layout.margin
+        top, bottom = (100 if margin.t is None else margin.t), (80 if margin.b is None else margin.b)
+        plot_height = (fig.layout.height or 450) - top - bottom
+        layout_animation(fig, PROJECTOR, plot_height)
+    else:
         # Below the x-axis title: tick labels and title take about 3.5 lines.
         fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.3, "yanchor": "top"})
         fig.update_layout(margin={"b": 70 + 5 * size})
-    fig.update_annotations(font_size=size - 2)
     scale = PROJECTOR.line_width / NORMAL.line_width
     for trace in fig.data:
         line = getattr(trace, "line", None)

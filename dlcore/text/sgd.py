@@ -44,9 +44,9 @@ EN: dict[str, str] = {
     "sgd.error.too_many_steps": "These settings make {steps} steps; the limit is {limit}. Use fewer epochs, fewer samples or a larger batch.",
     # Chart
     "sgd.chart.title": "Minibatch SGD · η = {lr} · batch size {batch}",
-    "sgd.chart.data_title": "The data and the line after each step",
-    "sgd.chart.loss_title": "MSE on all samples, above the lowest possible (log scale)",
-    "sgd.chart.params_title": "The path of (w, b) over the MSE (× best line, ○ true line)",
+    "sgd.chart.data_title": "The data and the line<br>after each step",
+    "sgd.chart.loss_title": "MSE on all samples minus<br>the lowest MSE (log scale)",
+    "sgd.chart.params_title": "Path of (w, b) over the MSE<br>× best line, ○ true line",
     "sgd.chart.samples": "samples",
     "sgd.chart.true_line": "true line y = 2x + 1",
     "sgd.chart.minibatch": "this step's minibatch",

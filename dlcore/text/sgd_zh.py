@@ -44,9 +44,9 @@ ZH_TW: dict[str, str] = {
     "sgd.error.too_many_steps": "這些設定總共要走 {steps} 步，上限是 {limit} 步。請減少 epoch 數或樣本數，或加大批次。",
     # Chart
     "sgd.chart.title": "小批次 SGD · η = {lr} · 批次大小 {batch}",
-    "sgd.chart.data_title": "資料，以及每一步之後的直線",
-    "sgd.chart.loss_title": "全部樣本的 MSE 比最低可能值高出多少（對數刻度）",
-    "sgd.chart.params_title": "(w, b) 在 MSE 上的路徑（× 最佳直線，○ 真實直線）",
+    "sgd.chart.data_title": "資料，以及<br>每一步之後的直線",
+    "sgd.chart.loss_title": "全部樣本的 MSE 超出<br>最低值多少（對數刻度）",
+    "sgd.chart.params_title": "(w, b) 在 MSE 上的路徑<br>× 最佳直線，○ 真實直線",
     "sgd.chart.samples": "樣本",
     "sgd.chart.true_line": "真實直線 y = 2x + 1",
     "sgd.chart.minibatch": "這一步的小批次",
