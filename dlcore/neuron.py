@@ -257,7 +257,8 @@ def fit_animation_figure(
     biases = list(result["biases"])
     mse = list(result["mse"])
     epochs = list(range(len(weights)))
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.1)
+    # The gap leaves room for the right panel's y title at projector size.
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.62, 0.38], horizontal_spacing=0.16)
 
     def frame_traces(i: int) -> list[go.Scatter]:
         line_x, line_y = _line_ends(weights[i], biases[i])
