@@ -211,16 +211,9 @@ def test_presenter_hides_panel_controls_whose_settings_still_apply() -> None:
 
 
 def test_a_link_with_units_per_layer_opens_that_network() -> None:
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import APP
-
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"depth": "2", "per_layer": "true", "units_1": "4", "units_2": "3", "units_3": "5000"})
-    at.switch_page(PAGE)
-    at.run()
+    at = open_link(PAGE, depth="2", per_layer="true", units_1="4", units_2="3", units_3="5000")
     assert not at.exception
-    assert [at.number_input(key=f"units_{i}").value for i in (1, 2)] == [4, 3]
+    assert units(at) == [4, 3]
     assert any(f"Total params: {11 * 4 + 4 + 4 * 3 + 3 + 3 + 1}" in c.value for c in at.caption)
     assert [toast.proto.body for toast in at.get("toast")] == [
         "The link's setting units_3=5000 was ignored: it is not a valid value for this page."
