@@ -7,6 +7,7 @@ import streamlit as st
 from dlcore.presets import Preset
 from dlcore.text import t
 from ui.panel import DEFAULT_SCOPE, apply_settings
+from ui.upload_view import source_key
 
 
 def presets_section(page: str, lang: str, presets: tuple[Preset, ...], scope: str = DEFAULT_SCOPE) -> None:
@@ -22,7 +23,7 @@ def presets_section(page: str, lang: str, presets: tuple[Preset, ...], scope: st
 
     def load(preset: Preset) -> None:
         if preset.dataset is not None:  # the page's bundled data set
-            st.session_state[f"{page}_source"] = "bundled"
+            st.session_state[source_key(page)] = "bundled"
             st.session_state["dataset"] = preset.dataset
         apply_settings(preset.model, preset.train, scope=scope)
         st.session_state[f"{page}_preset_loaded"] = preset.key

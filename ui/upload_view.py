@@ -108,6 +108,11 @@ def _show_messages(outcome: UploadResult | TargetResult, lang: str) -> None:
         st.caption(message.text(lang))
 
 
+def source_key(page: str) -> str:
+    """The key of a page's data-source radio (``"bundled"`` or ``"upload"``)."""
+    return f"{page}_source"
+
+
 def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     """The data choice: returns the user's prepared table, or None for the
     bundled data (also while the upload is missing or has problems, which
@@ -126,7 +131,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     source = controls.radio(
         t("upload.source", lang),
         ["bundled", "upload"],
-        key=f"{page}_source",
+        key=source_key(page),
         horizontal=True,
         format_func=lambda k: t(texts["bundled"], lang) if k == "bundled" else t("upload.source.upload", lang),
     )
