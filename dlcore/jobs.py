@@ -119,18 +119,50 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, else all)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def available_megabytes() -> float | None:
+    """Memory available to new processes (Linux ``MemAvailable``), or None."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def default_pool_size(max_rss_mb: float) -> int:
+    """Workers for this machine: one per core, as many as fit in 80 % of the
+    available memory at the size where a worker is replaced (``max_rss_mb``),
+    and at least one."""
+    available = available_megabytes()
+    by_memory = int(0.8 * available // max_rss_mb) if available else usable_cores()
+    return max(1, min(usable_cores(), by_memory))
+
+
 class WorkerPool:
     """Runs jobs in worker processes; thread-safe; shared by all sessions.
 
     Args:
-        size: Number of worker processes (default: ``DLP_WORKERS`` or the
-            number of CPU cores).
+        size: Number of worker processes (default: ``DLP_WORKERS``, else
+            ``default_pool_size``: by cores and free memory).
         idle_timeout: Seconds without a ``snapshot``/``touch`` after which a
             job is cancelled (its page is gone).
         cancel_grace: Seconds a cancelled running job may take to stop before
             its worker is killed and replaced.
         max_rss_mb: Resident memory at which a worker retires after a job.
         keep_finished: Seconds a finished job stays available to snapshot.
+        niceness: Scheduling priority the workers give away (``DLP_WORKER_NICE``,
+            default 10), so the web server stays responsive under load.
+        threads: TensorFlow threads per worker (default: the cores divided
+            among the workers, at least one).
     """
 
     def __init__(
@@ -141,11 +173,15 @@ class WorkerPool:
         cancel_grace: float = 10.0,
         max_rss_mb: float | None = None,
         keep_finished: float = 900.0,
+        niceness: int | None = None,
+        threads: int | None = None,
     ) -> None:
-        self.size = max(1, size or int(_env_float("DLP_WORKERS", os.cpu_count() or 1)))
+        self.max_rss_mb = max_rss_mb or _env_float("DLP_WORKER_MAX_RSS_MB", 3072.0)
+        self.size = max(1, size or int(_env_float("DLP_WORKERS", default_pool_size(self.max_rss_mb))))
         self.idle_timeout = idle_timeout or _env_float("DLP_JOB_IDLE_TIMEOUT", 60.0)
         self.cancel_grace = cancel_grace
-        self.max_rss_mb = max_rss_mb or _env_float("DLP_WORKER_MAX_RSS_MB", 3072.0)
+        self.niceness = int(_env_float("DLP_WORKER_NICE", 10)) if niceness is None else niceness
+        self.threads = threads or max(1, usable_cores() // self.size)
         self.keep_finished = keep_finished
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
@@ -299,6 +335,10 @@ class WorkerPool:
                 str(cancel_theirs.fileno()),
                 "--max-rss",
                 str(self.max_rss_mb),
+                "--threads",
+                str(self.threads),
+                "--nice",
+                str(self.niceness),
             ],
             pass_fds=(theirs.fileno(), cancel_theirs.fileno()),
             cwd=ROOT,

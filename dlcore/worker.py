@@ -10,8 +10,9 @@ order to cancel the running job.
 
 from __future__ import annotations
 
-import importlib
 import argparse
+import gc
+import importlib
 import os
 import traceback
 from multiprocessing.connection import Connection
@@ -63,7 +64,35 @@ def _error_payload(exc: BaseException) -> dict[str, Any]:
     }
 
 
-def worker_main(conn: Connection, cancel: Connection, max_rss_mb: float) -> None:
+def settle(threads: int, niceness: int) -> None:
+    """Makes this worker a good neighbour of the web server on the same cores.
+
+    A worker runs at a lower scheduling priority (``niceness`` added), so the
+    server that draws every student's page is never starved by trainings, and
+    TensorFlow uses ``threads`` threads for one op and one op at a time, so
+    the pool's workers together do not oversubscribe the cores.
+
+    Args:
+        threads: TensorFlow intra-op threads (0: TensorFlow's default, all cores).
+        niceness: Added to the process's nice value (0: unchanged).
+    """
+    if niceness > 0 and hasattr(os, "nice"):
+        os.nice(niceness)
+    if threads > 0:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+def release_job_memory() -> None:
+    """Frees what a finished job left behind: its datasets and callbacks are
+    garbage once the task returns, but TensorFlow objects hold reference
+    cycles that only a full collection frees."""
+    gc.collect()
+
+
+def worker_main(conn: Connection, cancel: Connection, max_rss_mb: float, threads: int = 0, niceness: int = 0) -> None:
     """Runs jobs received on ``conn`` until told to stop or orphaned.
 
     Protocol: the worker sends ``("ready", None, {})`` once warm; it receives
@@ -77,10 +106,13 @@ def worker_main(conn: Connection, cancel: Connection, max_rss_mb: float) -> None
         conn: This worker's end of a duplex pipe to the pool.
         cancel: Readable once the pool has asked to cancel the running job.
         max_rss_mb: Resident memory above which the worker retires.
+        threads: TensorFlow intra-op threads (see ``settle``).
+        niceness: Scheduling priority to give away (see ``settle``).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     for module in WARM_MODULES:
         importlib.import_module(module)
+    settle(threads, niceness)
     conn.send(("ready", None, {"pid": os.getpid()}))
     while True:
         try:
@@ -102,6 +134,7 @@ def worker_main(conn: Connection, cancel: Connection, max_rss_mb: float) -> None
             conn.send(("error", job_id, _error_payload(exc)))
         else:
             conn.send(("done", job_id, result))
+        release_job_memory()
         rss = resident_megabytes()
         if rss > max_rss_mb:
             conn.send(("recycle", None, {"rss_mb": rss}))
@@ -109,13 +142,15 @@ def worker_main(conn: Connection, cancel: Connection, max_rss_mb: float) -> None
 
 
 def main() -> None:
-    """Entry point: ``python -m dlcore.worker --conn FD --cancel FD --max-rss MB``."""
+    """Entry point: ``python -m dlcore.worker --conn FD --cancel FD --max-rss MB [--threads N] [--nice N]``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conn", type=int, required=True)
     parser.add_argument("--cancel", type=int, required=True)
     parser.add_argument("--max-rss", type=float, required=True)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--nice", type=int, default=0)
     args = parser.parse_args()
-    worker_main(Connection(args.conn), Connection(args.cancel), args.max_rss)
+    worker_main(Connection(args.conn), Connection(args.cancel), args.max_rss, args.threads, args.nice)
 
 
 if __name__ == "__main__":

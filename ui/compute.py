@@ -32,8 +32,12 @@ class ComputeError(RuntimeError):
 
 @st.cache_resource(show_spinner=False)
 def get_compute_pool() -> WorkerPool:
-    """The shared pool for short computations (``DLP_COMPUTE_WORKERS``, default 1)."""
-    return WorkerPool(size=int(os.environ.get("DLP_COMPUTE_WORKERS", "1")))
+    """The shared pool for short computations (``DLP_COMPUTE_WORKERS``, default 1).
+
+    Its worker gives away less priority than the trainers (nice 5 against
+    10): a student waits for its answer.
+    """
+    return WorkerPool(size=int(os.environ.get("DLP_COMPUTE_WORKERS", "1")), niceness=5)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
