@@ -18,9 +18,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from dlcore.compiled_models import worker_models
 from dlcore.data import SplitData, data_split
 from dlcore.model_store import model_path, prune
-from dlcore.keras_build import build_model, build_optimizer
 from dlcore.probes import BoundaryProbe, GradientProbe, Probe
 from dlcore.spec import ModelSpec, TrainConfig, from_dict
 from dlcore.toy_data import Grid
@@ -136,6 +136,19 @@ def use_xla(config: TrainConfig) -> bool:
     return config.epochs >= XLA_MIN_EPOCHS
 
 
+# Batches per call of the traced training function. Keras runs them in one
+# graph call, so the Python work of a step (callbacks, iterator, logs) is paid
+# once per call instead of once per batch: the course model's epoch is 5
+# batches, one call. Callbacks see one "batch end" per call, so Stop acts
+# within at most this many batches.
+MAX_STEPS_PER_EXECUTION = 16
+
+
+def steps_per_execution(rows: int, batch_size: int) -> int:
+    """Batches per traced call: a whole epoch, at most ``MAX_STEPS_PER_EXECUTION``."""
+    return max(1, min(math.ceil(rows / batch_size), MAX_STEPS_PER_EXECUTION))
+
+
 def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
@@ -170,15 +183,14 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     spec = from_dict(ModelSpec, {**payload["model"], "n_inputs": split.x_train.shape[1]})
     config = from_dict(TrainConfig, payload["train"])
 
-    # One seed covers Python's, NumPy's and the backend's generators: weight
-    # initialisation, shuffling and dropout masks repeat run after run.
-    keras.utils.set_random_seed(config.seed)
-    model = build_model(spec)
-    model.compile(
-        optimizer=build_optimizer(config),
-        loss=config.loss,
+    # Seeded as a fresh model; reused from this worker's compiled models when
+    # the same graph ran before (dlcore.compiled_models).
+    model = worker_models().model(
+        spec,
+        config,
         metrics=_metrics(config.loss),
         jit_compile=use_xla(config),
+        steps_per_execution=steps_per_execution(len(split.y_train), config.batch_size),
     )
 
     gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
