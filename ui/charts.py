@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -29,6 +30,42 @@ def show(fig: go.Figure, *, key: str, where: Any = None) -> None:
     if st.session_state.get("projector"):
         project(fig)
     (where or st).plotly_chart(fig, key=key, width="stretch")
+
+
+def memoized(key: str, signature: Hashable, build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure last built for chart ``key``, rebuilt only when ``signature``
+    (what the figure is drawn from) has changed.
+
+    A live chart is redrawn at every poll, and building a Plotly figure costs
+    tens of milliseconds (every property is validated) while most polls bring
+    nothing new. The session keeps one figure per chart key.
+
+    Args:
+        key: The chart's element key.
+        signature: Everything the figure depends on (data version, language,
+            projector mode...).
+        build: Makes the figure.
+
+    Returns:
+        The figure (treat it as read-only).
+    """
+    signature = (signature, bool(st.session_state.get("projector")))
+    memo_key = f"_memo_{key}"
+    memo = st.session_state.get(memo_key)
+    if memo is None or memo[0] != signature:
+        memo = (signature, build())
+        st.session_state[memo_key] = memo
+    return memo[1]
+
+
+def show_memoized(build: Callable[[], go.Figure], *, key: str, signature: Hashable, where: Any = None) -> None:
+    """``show`` for a live chart: built (and projected) only when ``signature`` changes."""
+
+    def projected() -> go.Figure:
+        fig = build()
+        return project(fig) if st.session_state.get("projector") else fig
+
+    (where or st).plotly_chart(memoized(key, signature, projected), key=key, width="stretch")
 
 
 def project(fig: go.Figure) -> go.Figure:

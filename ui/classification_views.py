@@ -21,7 +21,7 @@ from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import error_text, t
 from dlcore.toy_data import GRID_SIZE, TOY_KINDS, decode_probabilities, grid_for
 from ui import controls
-from ui.charts import show
+from ui.charts import show, show_memoized
 from ui.compute import ComputeError, compute
 from ui.diagnosis_view import show_diagnosis
 from ui.export_view import export_section
@@ -180,18 +180,23 @@ def boundary_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
         boundary = latest_probe(frame.events, "boundary")
     elif frame.record is not None and frame.record.meta.get("data") == current:
         boundary = frame.record.extras.get("boundary")
-    z = decode_probabilities(boundary["p"], grid.size) if boundary else None
-    fig = boundary_figure(
-        grid,
-        z,
-        split.x_train,
-        split.y_train,
-        split.x_valid,
-        split.y_valid,
-        lang=lang,
-        epoch=boundary["epoch"] if boundary else None,
-    )
-    show(fig, key="classification_boundary")
+
+    def figure() -> go.Figure:
+        z = decode_probabilities(boundary["p"], grid.size) if boundary else None
+        return boundary_figure(
+            grid,
+            z,
+            split.x_train,
+            split.y_train,
+            split.x_valid,
+            split.y_valid,
+            lang=lang,
+            epoch=boundary["epoch"] if boundary else None,
+        )
+
+    # Redrawn at every poll; rebuilt only when a new grid arrived.
+    version = (frame.source, boundary["epoch"] if boundary else None)
+    show_memoized(figure, key="classification_boundary", signature=(repr(data), version, lang))
     if boundary is None:
         st.caption(t("clf.boundary.before", lang))
 

@@ -60,7 +60,9 @@ def page_frame(slug: str | None) -> str:
         for lesson in LESSONS:
             if lesson.available:
                 st.page_link(lesson.script, label=t(f"lesson.{lesson.slug}.title", lang), icon=lesson.icon)
-        if st.session_state.get("jobs"):
+        # The page's own job is polled by its live view; a job of another
+        # page needs the sidebar's poller to stay alive and be filed.
+        if any(page != slug for page in st.session_state.get("jobs", {})):
             _job_status(lang)
     if st.session_state.get("projector"):
         st.html(PROJECTOR_CSS)

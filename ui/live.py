@@ -1,8 +1,8 @@
 """Train/Stop buttons, the live learning-curve view and the run history.
 
-The live view is an ``st.fragment`` that polls the page's job every
-``POLL_SECONDS`` while it runs and redraws one chart under a stable key, so
-the job (which lives in a worker process) survives any rerun of the page.
+The live view is an ``st.fragment`` that polls the page's job while it runs
+(paced: see ``live_view``) and redraws one chart under a stable key, so the
+job (which lives in a worker process) survives any rerun of the page.
 Pages may replace the chart (``curves``) and draw more inside the fragment
 (``extra``: a gradient chart, a decision boundary), both from a ``LiveFrame``.
 """
@@ -18,12 +18,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dlcore.charts import loss_figure, runs_figure
+from dlcore.jobs import JobSnapshot
 from dlcore.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
 from dlcore.text import error_text, t
+from ui.charts import memoized
 from ui.pool import get_pool
 from ui.session_jobs import active_job, clear_runs, poll, runs, start_job
 
-POLL_SECONDS = 0.5
+# Seconds between polls of the page's job (see ``live_view``).
+WAIT_POLL_SECONDS = 1.5
+START_POLL_SECONDS = 0.2
+STREAM_POLL_SECONDS = 0.5
 TRAIN_TASK = "dlcore.training:run_training"
 
 
@@ -40,6 +45,7 @@ class LiveFrame:
         record: The latest finished run when idle, else None.
         previous: The run to draw dotted for comparison, if any.
         loss_name: Loss key of the job or run (the current settings' when idle).
+        source: The job's id, or ``run-N`` for run N, or "" before any run.
     """
 
     history: dict[str, list[float]]
@@ -50,6 +56,7 @@ class LiveFrame:
     record: RunRecord | None = None
     previous: RunRecord | None = None
     loss_name: str = "mae"
+    source: str = ""
 
 
 def default_curves(frame: LiveFrame, lang: str) -> go.Figure:
@@ -130,6 +137,66 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
     return "success", t("outcome.completed", lang, epochs=record.epochs_run, seconds=result["seconds"])
 
 
+def _polling_interval(snapshot: JobSnapshot) -> float | None:
+    """Seconds between polls of a job by the streaming fragment: none while
+    it is queued (the outer fragment watches the queue), fast until its first
+    epoch shows (the student just pressed Train), then the streaming pace."""
+    if snapshot.queue_position is not None:
+        return None
+    started = any(kind == "epoch" for kind, _ in snapshot.events)
+    return STREAM_POLL_SECONDS if started else START_POLL_SECONDS
+
+
+def _running_frame(entry: dict[str, Any], snapshot: JobSnapshot, history: list[RunRecord]) -> LiveFrame:
+    meta_train = entry["meta"]["train"]
+    return LiveFrame(
+        history=history_from_events(snapshot.events),
+        total_epochs=int(meta_train["epochs"]),
+        running=True,
+        meta=entry["meta"],
+        events=snapshot.events,
+        previous=history[-1] if history else None,
+        loss_name=meta_train["loss"],
+        source=snapshot.job_id,
+    )
+
+
+def _idle_frame(history: list[RunRecord], planned_epochs: int, loss_name: str) -> LiveFrame:
+    latest = history[-1] if history else None
+    if latest is None:
+        return LiveFrame(history={}, total_epochs=planned_epochs, running=False, loss_name=loss_name)
+    return LiveFrame(
+        history=latest.history,
+        total_epochs=int(latest.meta["train"]["epochs"]),
+        running=False,
+        meta=latest.meta,
+        record=latest,
+        previous=history[-2] if len(history) > 1 else None,
+        loss_name=latest.meta["train"]["loss"],
+        source=f"run-{latest.number}",
+    )
+
+
+def _progress(snapshot: JobSnapshot, total: int, lang: str) -> None:
+    """Queue position while waiting, then epoch k of n with its pace and ETA."""
+    if snapshot.queue_position is not None:
+        ready = get_pool().stats()["ready"]
+        st.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
+    seconds = epoch_seconds(snapshot.events)
+    done = len(seconds)
+    st.progress(
+        min(done / total, 1.0),
+        text=t(
+            "train.progress",
+            lang,
+            epoch=done,
+            epochs=total,
+            seconds=seconds[-1] if seconds else 0.0,
+            eta=_fmt_eta(eta_seconds(seconds, total), lang),
+        ),
+    )
+
+
 def live_view(
     page: str,
     lang: str,
@@ -142,6 +209,13 @@ def live_view(
 ) -> None:
     """The learning-curve chart: live while the page's job runs, else the
     latest run (with the one before it dotted for comparison).
+
+    Polling costs the server a script run per open tab, so it is paced: a
+    queued job is looked at every ``WAIT_POLL_SECONDS`` by the outer
+    fragment; once it runs, a nested fragment streams it every
+    ``START_POLL_SECONDS`` until the first epoch shows, then every
+    ``STREAM_POLL_SECONDS`` (the outer fragment re-arms it with the current
+    pace). The chart is rebuilt only when an epoch arrived.
 
     Args:
         page: Page slug.
@@ -161,66 +235,43 @@ def live_view(
         if on_stop is not None:
             on_stop()
 
-    @st.fragment(run_every=POLL_SECONDS if was_running else None)
+    def draw(frame: LiveFrame) -> None:
+        epochs = len(frame.history.get("loss", []))
+        previous = frame.previous.number if frame.previous else None
+        signature = (frame.source, epochs, frame.total_epochs, frame.loss_name, previous, lang)
+        fig = memoized(chart_key, signature, lambda: curves(frame, lang))
+        st.plotly_chart(fig, key=chart_key, width="stretch")
+
+    def stream() -> None:
+        """One poll of the running job; files it and redraws the page when it ends."""
+        entry = active_job(page)
+        snapshot = poll(page) if entry is not None else None
+        if entry is None or snapshot is None or snapshot.finished:
+            st.rerun(scope="app")  # the run ended: redraw the page with its results
+        frame = _running_frame(entry, snapshot, runs(page))
+        _progress(snapshot, frame.total_epochs, lang)
+        draw(frame)
+        if snapshot.cancel_requested:
+            st.caption(t("train.stopping", lang))
+        else:
+            st.button(t("train.stop", lang), key="stop", on_click=stop, args=(entry["job_id"],))
+        if extra is not None:
+            extra(frame)
+
+    @st.fragment(run_every=WAIT_POLL_SECONDS if was_running else None)
     def view() -> None:
         entry = active_job(page)
         snapshot = poll(page) if entry is not None else None
-        history = runs(page)
         if entry is not None and snapshot is not None and not snapshot.finished:
-            meta_train = entry["meta"]["train"]
-            total = int(meta_train["epochs"])
-            events = snapshot.events
-            done = sum(kind == "epoch" for kind, _ in events)
-            if snapshot.queue_position is not None:
-                ready = get_pool().stats()["ready"]
-                st.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
-            seconds = epoch_seconds(events)
-            st.progress(
-                min(done / total, 1.0),
-                text=t(
-                    "train.progress",
-                    lang,
-                    epoch=done,
-                    epochs=total,
-                    seconds=seconds[-1] if seconds else 0.0,
-                    eta=_fmt_eta(eta_seconds(seconds, total), lang),
-                ),
-            )
-            frame = LiveFrame(
-                history=history_from_events(events),
-                total_epochs=total,
-                running=True,
-                meta=entry["meta"],
-                events=events,
-                previous=history[-1] if history else None,
-                loss_name=meta_train["loss"],
-            )
-            st.plotly_chart(curves(frame, lang), key=chart_key, width="stretch")
-            if snapshot.cancel_requested:
-                st.caption(t("train.stopping", lang))
-            else:
-                st.button(t("train.stop", lang), key="stop", on_click=stop, args=(entry["job_id"],))
-            if extra is not None:
-                extra(frame)
+            st.fragment(run_every=_polling_interval(snapshot))(stream)()
             return
         if was_running:
             st.rerun(scope="app")  # the run ended: redraw the page with its results
-        latest = history[-1] if history else None
-        if latest is not None:
-            level, text = outcome_message(latest, lang)
+        frame = _idle_frame(runs(page), planned_epochs, loss_name)
+        if frame.record is not None:
+            level, text = outcome_message(frame.record, lang)
             getattr(st, level)(text)
-            frame = LiveFrame(
-                history=latest.history,
-                total_epochs=int(latest.meta["train"]["epochs"]),
-                running=False,
-                meta=latest.meta,
-                record=latest,
-                previous=history[-2] if len(history) > 1 else None,
-                loss_name=latest.meta["train"]["loss"],
-            )
-        else:
-            frame = LiveFrame(history={}, total_epochs=planned_epochs, running=False, loss_name=loss_name)
-        st.plotly_chart(curves(frame, lang), key=chart_key, width="stretch")
+        draw(frame)
         if extra is not None:
             extra(frame)
 
