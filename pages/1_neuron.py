@@ -31,10 +31,10 @@ from dlcore.neuron import (
     raw_range,
     raw_value,
 )
-from dlcore.text import error_text, t
+from dlcore.text import t
 from ui import controls
 from ui.charts import show
-from ui.compute import ComputeError, compute
+from ui.compute import ComputeError, compute, show_compute_error
 from ui.frame import page_end, page_frame
 
 PAGE = "neuron"
@@ -48,11 +48,6 @@ lang = page_frame(PAGE)
 split = wine_split()
 n_train = len(split.y_train)
 quality_span = split.target_range
-
-
-def show_error(exc: ComputeError) -> None:
-    """Shows a failed computation's message from the catalogue."""
-    st.error(error_text(exc.error, lang))
 
 
 def clip(value: float, bounds: tuple[float, float]) -> float:
@@ -117,7 +112,7 @@ else:
         with st.spinner(t("neuron.fit.running", lang, epochs=payload["epochs"])):
             result = compute(FIT_TASK, payload)
     except ComputeError as exc:
-        show_error(exc)
+        show_compute_error(exc, lang)
     else:
         if result["stop_reason"] == "diverged":
             st.error(t("neuron.fit.diverged", lang, epoch=len(result["biases"]) - 1))
@@ -261,7 +256,7 @@ else:
             with st.spinner(t("neuron.multi.fitting", lang)):
                 fitted = compute(FIT_TASK, multi_payload)
         except ComputeError as exc:
-            show_error(exc)
+            show_compute_error(exc, lang)
         else:
             fitted_weights, fitted_bias = fitted["weights"][-1], fitted["biases"][-1]
             best_weights, best_bias = least_squares(x3, y3)

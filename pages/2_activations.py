@@ -26,10 +26,10 @@ from dlcore.activations import (
     nonlinear_payload,
 )
 from dlcore.spec import ACTIVATIONS
-from dlcore.text import error_text, t
+from dlcore.text import t
 from ui import controls
 from ui.charts import show
-from ui.compute import ComputeError, compute
+from ui.compute import ComputeError, compute, show_compute_error
 from ui.frame import page_end, page_frame
 
 PAGE = "activations"
@@ -39,11 +39,6 @@ lang = page_frame(PAGE)
 
 def label(name: str) -> str:
     return t(f"activation.{name}", lang)
-
-
-def show_error(exc: ComputeError) -> None:
-    """Shows a failed computation's message from the catalogue."""
-    st.error(error_text(exc.error, lang))
 
 
 st.title(f"📈 {t('lesson.activations.title', lang)}")
@@ -67,7 +62,7 @@ try:
     with st.spinner(t("compute.running", lang)):
         curves = compute(CURVES_TASK, curves_payload([name, *(n for n in compare if n != name)]))
 except ComputeError as exc:
-    show_error(exc)
+    show_compute_error(exc, lang)
 else:
     show(curves_figure(curves, name, lang=lang), key="act_curves_chart")
     st.caption(t("act.curves.caption", lang, name=ACTIVATIONS[name]))
@@ -86,7 +81,7 @@ try:
     with st.spinner(t("compute.running", lang)):
         neuron = compute(CURVES_TASK, curves_payload([name], w, b))
 except ComputeError as exc:
-    show_error(exc)
+    show_compute_error(exc, lang)
 else:
     show(neuron_figure(neuron, name, w, b, lang=lang), key="act_neuron_chart")
 
@@ -116,7 +111,7 @@ try:
     with st.spinner(t("act.fit.training", lang)):
         fit = compute(NONLINEAR_TASK, nonlinear_payload(target, activation, SEED))
 except ComputeError as exc:
-    show_error(exc)
+    show_compute_error(exc, lang)
 else:
     linear_mse = fit["fits"]["linear"]["mse"]
     act_mse = fit["fits"][activation]["mse"]

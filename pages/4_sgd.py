@@ -14,10 +14,10 @@ from dlcore.sgd import (
     step_table,
 )
 from dlcore.spec import SettingError
-from dlcore.text import error_text, t
+from dlcore.text import t
 from ui import controls
 from ui.charts import show
-from ui.compute import ComputeError, compute
+from ui.compute import ComputeError, compute, show_compute_error
 from ui.frame import page_end, page_frame
 
 PAGE = "sgd"
@@ -95,7 +95,7 @@ except SettingError as exc:
     page_end(lang)
     st.stop()
 except ComputeError as exc:
-    st.error(error_text(exc.error, lang))
+    show_compute_error(exc, lang)
     page_end(lang)
     st.stop()
 

@@ -70,6 +70,16 @@ def page() -> Callable[..., AppTest]:
     return open_page
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compute_worker_ready() -> None:
+    """The lesson pages' compute worker is warm before the first page test, as
+    on a server that has been up for a few seconds. (A page that finds it still
+    starting says so and fills in later: tests/test_compute.py.)"""
+    from ui.compute import get_compute_pool
+
+    assert get_compute_pool().wait_ready(300), "the compute worker did not start"
+
+
 @pytest.fixture(scope="session")
 def task_pool() -> Iterator[WorkerPool]:
     """A one-worker pool for running Keras tasks from tests."""

@@ -3,7 +3,11 @@
 Lesson pages need Keras for a fraction of a second at a time: an activation
 curve and its derivative, an optimizer's trajectory, a one-neuron fit. Those
 run as jobs in a separate one-worker pool, so they never queue behind long
-trainings, and their results are cached per settings for every session.
+trainings. Their results are cached per settings for every session, in
+memory and on disk (``dlcore.result_cache``), so a restarted server shows a
+page that was shown before without waiting for a worker to import TensorFlow.
+A page that needs a new result while the worker is still starting is not
+held up: it says so, and fills in by itself once the worker is ready.
 """
 
 from __future__ import annotations
@@ -16,6 +20,11 @@ from typing import Any
 import streamlit as st
 
 from dlcore.jobs import DONE, WorkerPool
+from dlcore.result_cache import ResultCache
+from dlcore.text import error_text, t
+
+WARMING_WAIT_SECONDS = 2.0  # how long a page waits for a starting worker before saying so
+WARMING_POLL_SECONDS = 1.0
 
 
 class ComputeError(RuntimeError):
@@ -30,6 +39,13 @@ class ComputeError(RuntimeError):
         self.error = error or {}
 
 
+class ComputeWarming(ComputeError):
+    """The compute worker is still importing TensorFlow (a server just started)."""
+
+    def __init__(self) -> None:
+        super().__init__({"key": "compute.warming"})
+
+
 @st.cache_resource(show_spinner=False)
 def get_compute_pool() -> WorkerPool:
     """The shared pool for short computations (``DLP_COMPUTE_WORKERS``, default 1).
@@ -40,10 +56,14 @@ def get_compute_pool() -> WorkerPool:
     return WorkerPool(size=int(os.environ.get("DLP_COMPUTE_WORKERS", "1")), niceness=5)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _compute(task: str, payload_json: str, timeout: float) -> dict[str, Any]:
-    pool = get_compute_pool()
-    job_id = pool.submit(task, json.loads(payload_json))
+@st.cache_resource(show_spinner=False)
+def get_result_cache() -> ResultCache:
+    """The results kept on disk (shared; each write is one atomic file rename)."""
+    return ResultCache()
+
+
+def _run(pool: WorkerPool, task: str, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+    job_id = pool.submit(task, payload)
     deadline = time.monotonic() + timeout
     while True:
         snapshot = pool.snapshot(job_id)
@@ -60,6 +80,19 @@ def _compute(task: str, payload_json: str, timeout: float) -> dict[str, Any]:
     return snapshot.result
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _compute(task: str, payload_json: str, timeout: float) -> dict[str, Any]:
+    kept = get_result_cache().get(task, payload_json)
+    if kept is not None:
+        return kept
+    pool = get_compute_pool()
+    if pool.stats()["ready"] == 0 and not pool.wait_ready(WARMING_WAIT_SECONDS):
+        raise ComputeWarming()
+    result = _run(pool, task, json.loads(payload_json), timeout)
+    get_result_cache().put(task, payload_json, result)
+    return result
+
+
 def compute(task: str, payload: dict[str, Any], *, timeout: float = 120.0) -> dict[str, Any]:
     """Runs a dlcore task in the compute pool and returns its result (cached).
 
@@ -73,6 +106,25 @@ def compute(task: str, payload: dict[str, Any], *, timeout: float = 120.0) -> di
         The task's return value.
 
     Raises:
+        ComputeWarming: If the worker is still starting (the page should call
+            ``show_compute_error``, which reruns it once the worker is ready).
         ComputeError: If the task failed, was cancelled or timed out.
     """
     return _compute(task, json.dumps(payload, sort_keys=True), timeout)
+
+
+def show_compute_error(exc: ComputeError, lang: str) -> None:
+    """Shows why a computation has no result: a failure as an error, a
+    starting worker as a note, with a poller that redraws the page as soon
+    as the worker is ready."""
+    if not isinstance(exc, ComputeWarming):
+        st.error(error_text(exc.error, lang))
+        return
+    st.info(t("compute.warming", lang))
+
+    @st.fragment(run_every=WARMING_POLL_SECONDS)
+    def rerun_when_ready() -> None:
+        if get_compute_pool().stats()["ready"]:
+            st.rerun(scope="app")
+
+    rerun_when_ready()

@@ -165,4 +165,5 @@ EN: dict[str, str] = {
     # Short computations in the compute worker
     "compute.timeout": "The computation took longer than {seconds:g} s and was stopped. Try smaller settings.",
     "compute.running": "Asking Keras…",
+    "compute.warming": "The server has just started and Keras is loading in the background (only this once). This chart appears by itself in a few seconds.",
 }

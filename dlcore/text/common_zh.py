@@ -165,4 +165,5 @@ ZH_TW: dict[str, str] = {
     # Short computations in the compute worker
     "compute.timeout": "計算超過 {seconds:g} 秒，已經停止。試試看小一點的設定。",
     "compute.running": "正在請 Keras 計算……",
+    "compute.warming": "伺服器剛啟動，Keras 正在背景載入（只有第一次需要）。這張圖幾秒後會自己出現。",
 }
