@@ -21,6 +21,7 @@ BENCHMARKS = (
     "bench_cold_start",
     "bench_concurrency",
     "bench_memory",
+    "bench_classroom",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 
