@@ -209,7 +209,8 @@ class StSession:
         self.run_fragment_ids: tuple[str, ...] = ()
         self.script_running = False
         self.closed = False
-        self.close_reason = ""
+        self._closing = False
+        self.close_reason = ""  # why the connection ended, unless close() ended it
         self.opened_at: float | None = None
         self.stats = SessionStats()
         self.auto_reruns: dict[str, float] = {}
@@ -242,6 +243,7 @@ class StSession:
     async def close(self) -> None:
         """Stops the timers and closes the socket (the tab is closed)."""
         self.closed = True
+        self._closing = True
         for task in self._timers.values():
             task.cancel()
         self._timers.clear()
@@ -374,7 +376,8 @@ class StSession:
                     self.on_change(self)
                 self._changed.set()
         except websockets.ConnectionClosed as exc:
-            self.close_reason = f"closed: {exc}"
+            if not self._closing:
+                self.close_reason = f"closed: {exc}"
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug here must not pass silently
