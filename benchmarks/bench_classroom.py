@@ -288,9 +288,9 @@ class Newcomer(threading.Thread):
                 for page, at in zip(pages[1:], self.at):
                     while self.burst_at is None and not self.stop.wait(0.1):
                         pass
-                    if self.stop.is_set():
-                        return
-                    if self.stop.wait(max(0.0, self.burst_at + at - time.monotonic())):
+                    if self.stop.is_set() or self.stop.wait(max(0.0, self.burst_at + at - time.monotonic())):
+                        done = {probe["at_s"] for probe in self.results}
+                        self.results += [{"at_s": a, "skipped": "the burst was over"} for a in self.at if a not in done]
                         return
                     probe = {"at_s": at, "started_s": round(time.monotonic() - self.burst_at, 2)}
                     probe["runs_streaming"] = bool(self.still_streaming())
@@ -629,6 +629,7 @@ def run(cfg: Config) -> dict[str, Any]:
         )
     try:
         report["server_start_s"] = round(_wait_health(url, process, 90.0), 2)
+        report["server_cwd"] = os.readlink(f"/proc/{process.pid}/cwd")  # the app really served
         report.update(asyncio.run(_burst(cfg, url, temp, process.pid)))
         report["server_alive"] = process.poll() is None
     except BaseException:
@@ -651,7 +652,8 @@ def _print(r: dict[str, Any]) -> None:
     c = r["config"]
     n = c["sessions"]
     print(f"\nclassroom burst: {n} sessions × {c['epochs']} epochs, {c['workers']} workers, "
-          f"server opts: {' '.join(c['server_opts']) or 'default'}")  # fmt: skip
+          f"server opts: {' '.join(c['server_opts']) or 'default'}; "
+          f"app served from {r.get('server_cwd')}")  # fmt: skip
     print(f"{'':34}{'first':>9}{'median':>9}{'last':>9}   shown")
     for label, key in (("Train → first epoch shown", "first_epoch_s"), ("Train → finished run shown", "finished_s")):
         s = r[key]
@@ -674,6 +676,9 @@ def _print(r: dict[str, Any]) -> None:
         shown = _fmt(base["h1_s"]) if base["h1_s"] is not None else f"not rendered ({base.get('error', '')})"
         print(f"newcomer / before the burst (quiet server, reference): title after {shown}")
     for probe in r["newcomer"]:
+        if "skipped" in probe:
+            print(f"newcomer / at +{probe['at_s']:.0f} s: skipped ({probe['skipped']})")
+            continue
         shown = _fmt(probe["h1_s"]) if probe["h1_s"] is not None else f"not rendered ({probe.get('error', '')})"
         streaming = probe["runs_streaming"]
         print(f"newcomer / at +{probe['started_s']:.0f} s (runs streaming: {streaming}): title after {shown}")
