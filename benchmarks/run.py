@@ -22,6 +22,7 @@ BENCHMARKS = (
     "bench_concurrency",
     "bench_memory",
     "bench_worker_memory",
+    "bench_classroom",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 
