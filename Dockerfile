@@ -6,7 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     TF_CPP_MIN_LOG_LEVEL=2
 
-RUN useradd --create-home --uid 10001 playground
+RUN useradd --create-home --uid 10001 playground \
+ && mkdir -p /data && chown playground:playground /data && chmod 700 /data
+# The app's own files (saved models), owner-only; a volume in docker-compose.yml.
+ENV DLP_DATA_DIR=/data
 WORKDIR /app
 
 COPY requirements.txt .

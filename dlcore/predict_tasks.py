@@ -8,7 +8,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from dlcore.model_store import model_path
+from dlcore.model_store import max_age_seconds, saved_model
+from dlcore.spec import SettingError
 
 
 def predict(payload: dict[str, Any], emit: Callable[[str, dict[str, Any]], None], should_stop: Callable[[], bool]) -> dict[str, Any]:
@@ -21,9 +22,15 @@ def predict(payload: dict[str, Any], emit: Callable[[str, dict[str, Any]], None]
 
     Returns:
         ``{"predictions": [float per row]}``.
+
+    Raises:
+        SettingError: ``predict.model_pruned`` when the model is gone.
     """
+    path = saved_model(payload["model_id"])
+    if path is None:  # pruned from the store (dlcore.model_store)
+        raise SettingError("predict.model_pruned", hours=max_age_seconds() / 3600)
     # safe_mode refuses models that would run arbitrary code (Lambda layers);
     # the file is one this app wrote, named by an id it generated.
-    model = keras.saving.load_model(model_path(payload["model_id"]), safe_mode=True)
+    model = keras.saving.load_model(path, safe_mode=True)
     rows = np.asarray(payload["rows"], dtype=np.float32)
     return {"predictions": [float(v) for v in model.predict(rows, verbose=0).reshape(-1)]}

@@ -5,12 +5,19 @@ same process plays the Streamlit server in AppTest, and the server must never
 hold Keras. Tests of Keras code run it where the app runs it: as a task in a
 worker (the ``run_task`` fixture), or in a subprocess. ``pytest_sessionfinish``
 fails the run if Keras got imported anyway.
+
+Nothing a test runs writes to the real home folder: ``DLP_DATA_DIR`` (saved
+models, see ``dlcore.paths``) points at a fresh temporary folder, inherited by
+every worker and server the tests start, and removed at the end.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +29,8 @@ from streamlit.testing.v1 import AppTest
 from dlcore.jobs import DONE, WorkerPool
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = tempfile.mkdtemp(prefix="dlp-test-data-")
+os.environ["DLP_DATA_DIR"] = DATA_DIR
 APP = str(ROOT / "app.py")
 AppTestTimeout = 120  # seconds; the first run may wait for the trainers to warm up
 
@@ -93,6 +102,7 @@ def run_task(task_pool: WorkerPool) -> Callable[..., dict[str, Any]]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(DATA_DIR, ignore_errors=True)
     leaked = sorted(name for name in ("tensorflow", "keras") if name in sys.modules)
     if leaked:
         print(f"\nERROR: {leaked} imported in the test process (the server must never import Keras)")
@@ -109,7 +119,7 @@ def run_python(script: str, stdin: str | None = None) -> str:
         text=True,
         cwd=ROOT,
         timeout=300,
-        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin", "DLP_DATA_DIR": DATA_DIR},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout.strip().splitlines()[-1]

@@ -69,3 +69,13 @@ def test_requirements_are_pinned_and_cpu_tensorflow_on_linux_x86() -> None:
     lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
     assert all("==" in line for line in lines)
     assert any(l.startswith("tensorflow-cpu==") and 'platform_machine == "x86_64"' in l for l in lines)
+
+
+def test_container_keeps_its_data_in_a_volume_owned_by_the_app_user() -> None:
+    assert instruction("ENV").count("DLP_DATA_DIR=/data") == 1
+    (setup,) = [run for run in instruction("RUN") if "useradd" in run]
+    assert "chown playground:playground /data" in setup and "chmod 700 /data" in setup
+    assert "DLP_DATA_DIR: /data" in COMPOSE
+    assert re.search(r"volumes:\n\s+- playground-data:/data\n", COMPOSE)
+    assert re.search(r"^volumes:\n\s+playground-data:", COMPOSE, re.MULTILINE)
+    assert "/tmp" not in DOCKERFILE + COMPOSE

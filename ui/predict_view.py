@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dlcore.data import SplitData
-from dlcore.model_store import read_model
+from dlcore.model_store import max_age_seconds, read_model, saved_model
 from dlcore.runs import RunRecord
 from dlcore.text import error_text, t
 from ui import controls
@@ -17,10 +17,13 @@ from ui.compute import ComputeError, compute
 
 
 def downloads(page: str, lang: str, run: RunRecord) -> None:
-    """Download buttons for a run's model (``.keras``) and history (CSV)."""
+    """Download buttons for a run's model (``.keras``) and history (CSV); a
+    note instead of the model's button when the store has pruned it."""
     c1, c2 = st.columns(2)
     model_id = run.meta.get("model_id")
-    if model_id and run.result is not None:
+    if model_id and run.result is not None and saved_model(model_id) is None:
+        c1.info(t("predict.model_pruned", lang, hours=max_age_seconds() / 3600))
+    elif model_id and run.result is not None:
         c1.download_button(
             t("predict.download_model", lang),
             functools.partial(read_model, model_id),  # read only when clicked
@@ -50,8 +53,8 @@ def predict_one_wine(lang: str, run: RunRecord, raw: pd.DataFrame, split: SplitD
         split: The split the model was trained on (for scaling).
     """
     model_id = run.meta.get("model_id")
-    if not model_id or run.result is None:
-        return
+    if not model_id or run.result is None or saved_model(model_id) is None:
+        return  # a pruned model: ``downloads`` above says so
     st.subheader(t("predict.title", lang))
     controls.explain(t("predict.intro", lang))
     features = list(split.feature_names)

@@ -26,6 +26,7 @@ EN: dict[str, str] = {
     "predict.true": "Tasters' quality",
     "predict.modified": "You changed the measurements: this wine is imaginary, so there is no tasters' score.",
     "predict.unavailable": "The model of this run is no longer available; train again to predict.",
+    "predict.model_pruned": "This run's model is no longer on the server: saved models are kept for at most {hours:g} hours, and the oldest go first when the store is full. Train again to download the model or to predict with it.",
     "predict.download_model": "Download the model (.keras)",
     "data.column.fixed acidity": "Tartaric acid, g/dm³: the acids that do not evaporate.",
     "data.column.volatile acidity": "Acetic acid, g/dm³: too much tastes like vinegar.",

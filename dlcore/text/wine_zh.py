@@ -26,6 +26,7 @@ ZH_TW: dict[str, str] = {
     "predict.true": "品酒師評分",
     "predict.modified": "你改了測量值：這是一瓶想像中的酒，所以沒有品酒師評分。",
     "predict.unavailable": "這次訓練的模型已經不在了，請重新訓練後再預測。",
+    "predict.model_pruned": "這次訓練的模型已經不在伺服器上了：存下的模型最多保留 {hours:g} 小時，空間滿了時最舊的會先被刪除。請重新訓練，再下載模型或用它來預測。",
     "predict.download_model": "下載模型（.keras）",
     "data.column.fixed acidity": "酒石酸，g/dm³：不會揮發的酸。",
     "data.column.volatile acidity": "醋酸，g/dm³：太多的話喝起來會像醋。",
