@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 
 from dlcore.data import DATASETS
+from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, MB
 from dlcore.text import t
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # = server.maxUploadSize (MB) in .streamlit/config.toml
 MAX_COLUMNS = 500
 MIN_ROWS = 20
 TASKS: tuple[str, ...] = ("regression", "classification")
@@ -353,7 +353,10 @@ def read_csv_upload(data: bytes, filename: str) -> UploadResult:
 
     if len(data) > MAX_UPLOAD_BYTES:
         return fail(
-            Message("upload.error.too_large", {"size_mb": len(data) / 2**20, "limit_mb": MAX_UPLOAD_BYTES // 2**20})
+            Message(
+                "upload.error.too_large",
+                {"size_mb": len(data) / MB, "size": len(data), "limit_mb": MAX_UPLOAD_MB, "limit": MAX_UPLOAD_BYTES},
+            )
         )
     if not data.startswith(UTF16_BOMS) and (problem := _binary_problem(data, filename)):
         return fail(problem)

@@ -16,8 +16,8 @@ import streamlit as st
 
 from dlcore.data import SplitData, split_and_scale
 from dlcore.export import DataSource
+from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 from dlcore.upload import (
-    MAX_UPLOAD_BYTES,
     TargetResult,
     UploadResult,
     candidate_targets,
@@ -138,7 +138,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     if source != "upload":
         return None
     file = st.file_uploader(
-        t("upload.file", lang, limit=MAX_UPLOAD_BYTES // 2**20),
+        t("upload.file", lang, limit=MAX_UPLOAD_MB, limit_bytes=MAX_UPLOAD_BYTES),
         type=["csv", "txt", "tsv"],
         key=f"{page}_upload",
     )
