@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dlcore.data import SplitData, split_and_scale
 from dlcore.export import DataSource
@@ -79,9 +80,27 @@ class UploadedData:
         }
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _read(data: bytes, name: str):  # cached per file content for every session
-    return read_csv_upload(data, name)
+# Session state: page slug → (the uploader's file id, its UploadResult). Only
+# the file the page shows now is kept, and only in this session's state, so a
+# session holds at most one parsed table per page and Streamlit drops it with
+# the session; nothing is shared between sessions (no st.cache_data: it keeps
+# entries for every session until evicted, bounded by count only).
+_PARSED = "_upload_parsed"
+
+
+def _read(page: str, file: UploadedFile) -> UploadResult:
+    """The page's uploaded file read once per upload (see ``_PARSED``)."""
+    parsed = st.session_state.setdefault(_PARSED, {})
+    entry = parsed.get(page)
+    if entry is None or entry[0] != file.file_id:
+        parsed.pop(page, None)  # the previous file's table goes before the next is read
+        entry = parsed[page] = (file.file_id, read_csv_upload(file.getvalue(), file.name))
+    return entry[1]
+
+
+def _forget(page: str) -> None:
+    """Drops the page's parsed upload (bundled data chosen, or the file removed)."""
+    st.session_state.get(_PARSED, {}).pop(page, None)
 
 
 # Texts that differ by page: the wine page's bundled data is one table, the
@@ -136,6 +155,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         format_func=lambda k: t(texts["bundled"], lang) if k == "bundled" else t("upload.source.upload", lang),
     )
     if source != "upload":
+        _forget(page)
         return None
     file = st.file_uploader(
         t("upload.file", lang, limit=MAX_UPLOAD_MB, limit_bytes=MAX_UPLOAD_BYTES),
@@ -143,9 +163,10 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         key=f"{page}_upload",
     )
     if file is None:
+        _forget(page)
         st.info(t(texts["waiting"], lang))
         return None
-    result = _read(file.getvalue(), file.name)
+    result = _read(page, file)
     _show_messages(result, lang)
     if not result.ok:
         return None
