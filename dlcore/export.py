@@ -165,7 +165,9 @@ def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = W
     if scale_target:
         plot += (
             f"\n\nbest = history_df['val_loss'].min()\nspan = max_[{target!r}] - min_[{target!r}]\n"
-            f"print(f'Best validation loss: {{best:.4f}} ({{best * span:.2f}} {target} points)')"
+            # The target's name goes in as a literal (repr), never into the
+            # f-string's code: an uploaded column may be called anything.
+            f"print('Best validation loss: {{:.4f}} ({{:.2f}} {{}} points)'.format(best, best * span, {target!r}))"
         )
     sections.append(("Plot the learning curves", plot))
     return sections

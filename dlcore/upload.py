@@ -50,6 +50,7 @@ import pandas as pd
 
 from dlcore.data import DATASETS
 from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, MB
+from dlcore.markup import md_values
 from dlcore.text import t
 
 MAX_COLUMNS = 500
@@ -86,8 +87,13 @@ class Message:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        """The message in ``lang``."""
+        """The message in ``lang``, as plain text."""
         return t(self.key, lang, **self.values)
+
+    def markdown(self, lang: str) -> str:
+        """The message in ``lang`` for a Streamlit text (which renders
+        Markdown): file names, column names and cell values stay text."""
+        return t(self.key, lang, **md_values(self.values))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from dlcore.data import SplitData, split_and_scale
 from dlcore.export import DataSource
 from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+from dlcore.markup import md
 from dlcore.upload import (
     TargetResult,
     UploadResult,
@@ -122,9 +123,9 @@ _TASK_TEXTS: dict[str, dict[str, str]] = {
 def _show_messages(outcome: UploadResult | TargetResult, lang: str) -> None:
     """Problems as errors, notes (what was dropped or assumed) as captions."""
     for message in outcome.problems:
-        st.error(message.text(lang))
+        st.error(message.markdown(lang))
     for message in outcome.notes:
-        st.caption(message.text(lang))
+        st.caption(message.markdown(lang))
 
 
 def source_key(page: str) -> str:
@@ -187,7 +188,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     prepared = prepare_target(frame, target, task)
     threshold = None
     if [message.key for message in prepared.problems] == ["upload.error.needs_threshold"]:
-        st.info(prepared.problems[0].text(lang))
+        st.info(prepared.problems[0].markdown(lang))
         threshold = _threshold_input(page, lang, frame, target, result.name)
         prepared = prepare_target(frame, target, task, threshold)
     _show_messages(prepared, lang)
@@ -199,7 +200,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         st.error(t("upload.too_small_split", lang))
         return None
     st.success(
-        t("upload.ready", lang, name=result.name, rows=len(table), features=table.shape[1] - 1, target=target,
+        t("upload.ready", lang, name=md(result.name), rows=len(table), features=table.shape[1] - 1, target=md(target),
           train=len(split.y_train), valid=len(split.y_valid))
     )  # fmt: skip
     st.dataframe(table.head(5), width="stretch")
@@ -217,12 +218,12 @@ def _threshold_input(page: str, lang: str, frame: pd.DataFrame, target: str, nam
     y = frame[target]
     return float(
         controls.number_input(
-            t("upload.threshold", lang, target=target),
+            t("upload.threshold", lang, target=md(target)),
             min_value=float(y.min()),
             max_value=float(y.max()),
             value=suggest_threshold(frame, target, "classification"),
             key=key,
-            help=t("upload.threshold_help", lang, target=target),
+            help=t("upload.threshold_help", lang, target=md(target)),
         )
     )
 
