@@ -37,6 +37,8 @@ EN: dict[str, str] = {
     "upload.note.threshold": "Target “{target}”: {target} ≥ {threshold:g} → class 1 ({ones:,} rows), {target} < {threshold:g} → class 0 ({zeros:,} rows).",
     'upload.source': 'Data',
     'upload.source.bundled': "the course's red-wine data",
+    'upload.sampled': "Training on a random sample of {rows:,} of the table's {total:,} rows, to fit the time limit (the exported script takes the same sample).",
+    'upload.all_rows': 'Use all rows',
     'upload.source.upload': 'my own CSV file',
     'upload.file': 'Your CSV file (at most {limit} MB = {limit_bytes:,} bytes; comma, semicolon, tab or | separated, with a header row)',
     'upload.waiting': "Choose a CSV file. Until then the page uses the course's data.",

@@ -37,6 +37,8 @@ ZH_TW: dict[str, str] = {
     "upload.note.threshold": "目標「{target}」：{target} ≥ {threshold:g} → 類別 1（{ones:,} 列），{target} < {threshold:g} → 類別 0（{zeros:,} 列）。",
     'upload.source': '資料',
     'upload.source.bundled': '課程的紅酒資料',
+    'upload.sampled': '為了不超過時間上限，只隨機取表格 {total:,} 列中的 {rows:,} 列來訓練（匯出的程式會取同樣的樣本）。',
+    'upload.all_rows': '使用所有資料列',
     'upload.source.upload': '我自己的 CSV 檔案',
     'upload.file': '你的 CSV 檔案（最多 {limit} MB = {limit_bytes:,} 位元組；以逗號、分號、Tab 或 | 分隔，需有標題列）',
     'upload.waiting': '請選擇一個 CSV 檔案。在那之前，這一頁會使用課程的資料。',
