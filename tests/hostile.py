@@ -3,9 +3,10 @@
 The reference for "shown as text" is an independent CommonMark parser
 (markdown-it-py): a Streamlit text is safe when it parses to no link, image
 or HTML and the hostile text comes out literally. GitHub's autolinks
-(``http://…``, ``www.…``, ``a@b.c``) and Streamlit's ``:emoji:`` and
-``$math$`` need those characters unescaped in the source, so the source is
-checked for them as well.
+(``http://…``, ``www.…``, ``a@b.c``, which Streamlit finds in the parsed
+text, escaped or not) are looked for in the text as the GFM spec defines
+them; Streamlit's ``:emoji:``, ``:color[…]`` and ``$math$`` need those
+characters unescaped in the source.
 """
 
 from __future__ import annotations
@@ -26,9 +27,13 @@ HOSTILE_2 = f"<http://{REMOTE}/auto> http://{REMOTE}/bare %{{x}} {{y}} :red[r] ~
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _UNSAFE_TOKENS = {"link_open", "image", "html_inline", "html_block"}
-# What GitHub's autolink literals, Streamlit's emoji shortcodes, colour
-# directives and math would need in the Markdown source.
-_ACTIVE_SOURCE = re.compile(r"://|www\.|\w@\w|:smile:|:red\[|\$x\$")
+# GFM's extended autolinks: "www.", "http://", "https://" (and the "mailto:"
+# and "xmpp:" of its implementations) or an email address, in text.
+_AUTOLINK = re.compile(r"(?i)www\.|https?://|mailto:|xmpp:|[-.+\w]@[-\w]")
+# What Streamlit's emoji shortcodes, colour directives and math would need in
+# the Markdown source.
+_ACTIVE_SOURCE = re.compile(r":smile:|:red\[|\$x\$")
+WORD_JOINER = "\u2060"  # invisible: the reader does not see it
 
 
 def rendered_text(markdown: str) -> str:
@@ -38,8 +43,10 @@ def rendered_text(markdown: str) -> str:
     inline = [child for token in tokens if token.type == "inline" for child in token.children or []]
     kinds = {token.type for token in [*tokens, *inline]}
     assert not kinds & _UNSAFE_TOKENS, f"rendered as markup: {markdown!r}"
-    assert not _ACTIVE_SOURCE.search(markdown), f"autolink, emoji, directive or math source: {markdown!r}"
-    return "".join(token.content for token in inline if token.type in ("text", "code_inline"))
+    assert not _ACTIVE_SOURCE.search(markdown), f"emoji, directive or math source: {markdown!r}"
+    for token in inline:  # code spans are not linked
+        assert token.type != "text" or not _AUTOLINK.search(token.content), f"an autolink in {token.content!r}"
+    return "".join(token.content for token in inline if token.type in ("text", "code_inline")).replace(WORD_JOINER, "")
 
 
 def assert_shown_as_text(markdown: str, *parts: str) -> None:
