@@ -32,7 +32,7 @@ def duration(seconds: float, lang: str) -> str:
     return t("time.hours", lang, hours=minutes // 60, minutes=minutes % 60)
 
 
-def data_note(page: str, lang: str, uploaded: UploadedData | None, bundled: str, rows: int) -> None:
+def data_note(page: str, lang: str, uploaded: UploadedData | None, bundled: str | None, rows: int) -> None:
     """Which data the next run trains on: the user's file, or the bundled
     data, said as a warning when the user chose a file that cannot be used.
 
@@ -40,13 +40,16 @@ def data_note(page: str, lang: str, uploaded: UploadedData | None, bundled: str,
         page: Page slug.
         lang: Text language.
         uploaded: The user's prepared table, if any.
-        bundled: The bundled data's name in ``lang``.
+        bundled: The bundled data's name in ``lang``; None on a page without
+            a choice of data (no note then).
         rows: The bundled data's rows.
     """
     if uploaded is not None:
         st.markdown(
             t("next.data.upload", lang, name=md(uploaded.name), target=md(uploaded.target), rows=len(uploaded.table))
         )
+        return
+    if bundled is None:
         return
     reason = fallback_reason(page, uploaded)
     if reason is None:
@@ -137,17 +140,15 @@ def before_train(
         train: Its training settings (None while invalid).
         split: The data it trains on.
         uploaded: The user's table, if any.
-        bundled: The name of the bundled data the next run would use, on a
-            page that offers uploads (no data note when it is None and
-            nothing is uploaded).
+        bundled: The name of the bundled data the next run would use
+            without an upload; None on a page without a choice of data.
         scope: The training panel's scope.
 
     Returns:
         Whether Train may start the run (always True while the settings are
         invalid: ``train_buttons`` gets no job then anyway).
     """
-    if uploaded is not None or bundled is not None:
-        data_note(page, lang, uploaded, bundled or "", len(split.y_train) + len(split.y_valid))
+    data_note(page, lang, uploaded, bundled, len(split.y_train) + len(split.y_valid))
     if model is None or train is None:
         return True
     return budget_gate(page, lang, model, train, split, uploaded=uploaded, scope=scope)

@@ -121,7 +121,7 @@ def _sample_key(page: str) -> str:
 def use_sample(page: str, rows: int) -> None:
     """Trains on a random ``rows`` of the page's current file from now on
     (a button callback; the sample is ``DataFrame.sample(n=rows, random_state=0)``)."""
-    file = st.session_state.get(f"{page}_upload")
+    file = st.session_state.get(upload_key(page))
     if file is not None:
         st.session_state[_sample_key(page)] = (file.file_id, int(rows))
 
@@ -145,7 +145,7 @@ def fallback_reason(page: str, uploaded: UploadedData | None) -> str | None:
     chosen target, has a problem shown on the page); None otherwise."""
     if uploaded is not None or st.session_state.get(source_key(page)) != "upload":
         return None
-    return "waiting" if st.session_state.get(f"{page}_upload") is None else "rejected"
+    return "waiting" if st.session_state.get(upload_key(page)) is None else "rejected"
 
 
 # Texts that differ by page: the wine page's bundled data is one table, the
@@ -177,6 +177,11 @@ def source_key(page: str) -> str:
     return f"{page}_source"
 
 
+def upload_key(page: str) -> str:
+    """The key of a page's file uploader."""
+    return f"{page}_upload"
+
+
 def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     """The data choice: returns the user's prepared table, or None for the
     bundled data (also while the upload is missing or has problems, which
@@ -205,7 +210,7 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     file = st.file_uploader(
         t("upload.file", lang, limit=MAX_UPLOAD_MB, limit_bytes=MAX_UPLOAD_BYTES),
         type=["csv", "txt", "tsv"],
-        key=f"{page}_upload",
+        key=upload_key(page),
     )
     if file is None:
         _forget(page)
