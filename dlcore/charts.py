@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dlcore.markup import plotly_text
 from dlcore.spec import ModelSpec
 from dlcore.text import t
 
@@ -320,7 +321,8 @@ def runs_figure(
     """Validation-loss curves of several runs, overlaid, each minimum starred.
 
     Args:
-        runs: ``(label, val_loss list)`` pairs.
+        runs: ``(label, val_loss list)`` pairs; a label is plain text (it
+            may hold an uploaded file's name), shown as it is.
         lang: Text language.
         style: Chart sizes.
 
@@ -328,7 +330,8 @@ def runs_figure(
         The figure.
     """
     fig = go.Figure()
-    for i, (label, values) in enumerate(runs):
+    for i, (text, values) in enumerate(runs):
+        label = plotly_text(text)
         color = OKABE_ITO[i % len(OKABE_ITO)]
         clean = _finite(values)
         fig.add_trace(
@@ -372,7 +375,8 @@ def prediction_figure(
         actual: True values.
         predicted: The model's predictions, same order.
         lang: Text language.
-        unit: Axis unit label (e.g. "quality").
+        unit: Axis unit label (e.g. "quality", or an uploaded column's
+            name: shown as text).
         style: Chart sizes.
 
     Returns:
@@ -402,8 +406,8 @@ def prediction_figure(
         fig,
         style,
         t("chart.pred_title", lang),
-        t("chart.actual", lang, unit=unit),
-        t("chart.predicted", lang, unit=unit),
+        t("chart.actual", lang, unit=plotly_text(unit)),
+        t("chart.predicted", lang, unit=plotly_text(unit)),
     )
 
 

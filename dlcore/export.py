@@ -28,6 +28,8 @@ class DataSource:
         classification: Binary classification (sigmoid output, cross-entropy).
         positive: For a text target, the value that becomes 1 (e.g. ``"g"``).
         threshold: For a numeric target on a classifier, target ≥ threshold → 1.
+        sample: Rows of the app's random sample of the table
+            (``DataFrame.sample(n=sample, random_state=0)``), or None for all.
     """
 
     csv: str
@@ -35,6 +37,7 @@ class DataSource:
     classification: bool = False
     positive: str | None = None
     threshold: float | None = None
+    sample: int | None = None
 
 
 WINE = DataSource("winequality-red.csv", "quality")
@@ -114,6 +117,8 @@ def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = W
         data.append(f"{frame}[{target!r}] = ({frame}[{target!r}] == {source.positive!r}).astype(int)")
     elif source.classification and source.threshold is not None:
         data.append(f"{frame}[{target!r}] = ({frame}[{target!r}] >= {_value(source.threshold)}).astype(int)")
+    if source.sample is not None:
+        data.append(f"{frame} = {frame}.sample(n={source.sample}, random_state=0)  # the app's random sample of the rows")
     scale_target = not source.classification
     sections = [
         (
@@ -165,7 +170,9 @@ def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = W
     if scale_target:
         plot += (
             f"\n\nbest = history_df['val_loss'].min()\nspan = max_[{target!r}] - min_[{target!r}]\n"
-            f"print(f'Best validation loss: {{best:.4f}} ({{best * span:.2f}} {target} points)')"
+            # The target's name goes in as a literal (repr), never into the
+            # f-string's code: an uploaded column may be called anything.
+            f"print('Best validation loss: {{:.4f}} ({{:.2f}} {{}} points)'.format(best, best * span, {target!r}))"
         )
     sections.append(("Plot the learning curves", plot))
     return sections

@@ -19,38 +19,28 @@ every save. A page whose run's model is gone says so instead of offering it.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
 from pathlib import Path
 
+from dlcore.limits import MB, env_number
 from dlcore.paths import private_dir, private_file
 
 MODEL_ID = re.compile(r"^[0-9a-f]{32}$")
-MB = 1_000_000  # bytes: the app's one megabyte (as Streamlit's upload limit counts it)
 MAX_FILES = 300
 DEFAULT_STORE_MB = 2000
 DEFAULT_MAX_HOURS = 6.0
 
 
-def _env_number(name: str, default: float) -> float:
-    """A positive number from the environment, else ``default``."""
-    try:
-        value = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 def store_limit_bytes() -> int:
     """The store's byte cap: ``DLP_MODEL_STORE_MB`` × 1,000,000 (default 2,000 MB)."""
-    return int(_env_number("DLP_MODEL_STORE_MB", DEFAULT_STORE_MB) * MB)
+    return int(env_number("DLP_MODEL_STORE_MB", DEFAULT_STORE_MB) * MB)
 
 
 def max_age_seconds() -> float:
     """How long a model is kept: ``DLP_MODEL_MAX_HOURS`` (default 6) in seconds."""
-    return _env_number("DLP_MODEL_MAX_HOURS", DEFAULT_MAX_HOURS) * 3600
+    return env_number("DLP_MODEL_MAX_HOURS", DEFAULT_MAX_HOURS) * 3600
 
 
 def model_dir() -> Path:

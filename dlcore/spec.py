@@ -61,6 +61,7 @@ OPTIMIZERS: dict[str, OptimizerChoice] = {
 MAX_PARAMS = 5_000_000
 MAX_DEPTH = 8  # hidden layers
 MAX_WIDTH = 1024  # units per hidden layer
+MAX_EPOCHS = 1000
 
 
 class SettingError(ValueError):
@@ -302,7 +303,7 @@ class TrainConfig:
         _check_range("learning_rate", self.learning_rate, 1e-6, 10.0)
         _check_range("momentum", self.momentum, 0.0, 0.999)
         _check_range("batch_size", self.batch_size, 1, 8192)
-        _check_range("epochs", self.epochs, 1, 1000)
+        _check_range("epochs", self.epochs, 1, MAX_EPOCHS)
         _check_range("min_delta", self.min_delta, 0.0, 1.0)
         _check_range("patience", self.patience, 1, 1000)
         _check_range("seed", self.seed, 0, 2**31 - 1)
@@ -334,6 +335,7 @@ __all__ = [
     "BATCHNORM_PLACEMENTS",
     "LOSSES",
     "MAX_DEPTH",
+    "MAX_EPOCHS",
     "MAX_PARAMS",
     "MAX_WIDTH",
     "OPTIMIZERS",

@@ -49,9 +49,10 @@ import numpy as np
 import pandas as pd
 
 from dlcore.data import DATASETS
+from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, MB
+from dlcore.markup import md_values
 from dlcore.text import t
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # = server.maxUploadSize (MB) in .streamlit/config.toml
 MAX_COLUMNS = 500
 MIN_ROWS = 20
 TASKS: tuple[str, ...] = ("regression", "classification")
@@ -86,8 +87,13 @@ class Message:
     values: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        """The message in ``lang``."""
+        """The message in ``lang``, as plain text."""
         return t(self.key, lang, **self.values)
+
+    def markdown(self, lang: str) -> str:
+        """The message in ``lang`` for a Streamlit text (which renders
+        Markdown): file names, column names and cell values stay text."""
+        return t(self.key, lang, **md_values(self.values))
 
 
 @dataclass(frozen=True)
@@ -353,7 +359,10 @@ def read_csv_upload(data: bytes, filename: str) -> UploadResult:
 
     if len(data) > MAX_UPLOAD_BYTES:
         return fail(
-            Message("upload.error.too_large", {"size_mb": len(data) / 2**20, "limit_mb": MAX_UPLOAD_BYTES // 2**20})
+            Message(
+                "upload.error.too_large",
+                {"size_mb": len(data) / MB, "size": len(data), "limit_mb": MAX_UPLOAD_MB, "limit": MAX_UPLOAD_BYTES},
+            )
         )
     if not data.startswith(UTF16_BOMS) and (problem := _binary_problem(data, filename)):
         return fail(problem)

@@ -17,6 +17,7 @@ from dlcore.charts import architecture_figure
 from dlcore.export import WINE
 from ui.export_view import export_section
 from ui.frame import page_end
+from ui.next_run import before_train
 from ui.upload_view import data_source
 from ui.predict_view import downloads, predict_one_wine
 from ui.presets_view import presets_section
@@ -89,7 +90,8 @@ def _job() -> tuple[dict, dict]:
 
 
 valid = model is not None and train is not None
-train_buttons(PAGE, lang, job=_job if valid else None)
+fits = before_train(PAGE, lang, model, train, split, uploaded=uploaded, bundled=t("upload.source.bundled", lang))
+train_buttons(PAGE, lang, job=_job if valid and fits else None)
 live_view(
     PAGE,
     lang,

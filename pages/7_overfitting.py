@@ -3,7 +3,7 @@ dropout, batch normalization and gradient flow, on the course's wine data."""
 
 import streamlit as st
 
-from dlcore.data import WINE_FEATURES
+from dlcore.data import WINE_FEATURES, wine_split
 from dlcore.diagnosis import diagnose
 from dlcore.experiments import EXPERIMENTS, EXPERIMENTS_BY_KEY, GROUPS, in_group
 from dlcore.overfitting_charts import SKETCH_BASELINE, SKETCH_KINDS, sketch_curves, sketch_figure
@@ -15,6 +15,7 @@ from ui import controls
 from ui.charts import show
 from ui.frame import page_end, page_frame
 from ui.live import live_view, run_history, train_buttons
+from ui.next_run import before_train
 from ui.overfitting_views import (
     experiment_card,
     gradient_comparison,
@@ -115,7 +116,8 @@ if model is not None and train is not None:
     with code_col:
         export_section(model, train, lang, page=PAGE)
     item = run_item(model, train, model_label(model, train, lang), None)
-    train_buttons(PAGE, lang, job=lambda: (item["payload"], item["meta"]))
+    fits = before_train(PAGE, lang, model, train, wine_split(), scope=PAGE)
+    train_buttons(PAGE, lang, job=(lambda: (item["payload"], item["meta"])) if fits else None)
 else:
     train_buttons(PAGE, lang, job=None)
 run_history(PAGE, lang)

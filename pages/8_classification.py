@@ -23,6 +23,7 @@ from ui.classification_views import (
 )
 from ui.frame import page_end, page_frame
 from ui.live import live_view, run_history, train_buttons
+from ui.next_run import before_train
 from ui.panel import summary_table, training_panel
 from ui.presets_view import presets_section
 from ui.session_jobs import runs
@@ -96,7 +97,9 @@ def _job() -> tuple[dict, dict]:
     return payload, {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label()}
 
 
-train_buttons(PAGE, lang, job=_job if valid else None)
+bundled = None if uploaded else t(f"clf.ds.{data['dataset']}", lang)
+fits = before_train(PAGE, lang, model, train, split, uploaded=uploaded, bundled=bundled, scope=PAGE)
+train_buttons(PAGE, lang, job=_job if valid and fits else None)
 live_view(
     PAGE,
     lang,

@@ -239,3 +239,79 @@ def test_share_section_shows_the_pages_link_and_its_qr_code(server: str) -> None
         dialog.wait_for(timeout=30_000)
         assert dialog.locator("img").count() == 1
         assert page.locator("[data-testid='stException']").count() == 0
+
+
+# Every URL an element of the page points to (links, images, SVG links of
+# Plotly's labels, frames, forms), resolved against the page.
+POINTED_URLS_JS = """() => [...document.querySelectorAll('*')].flatMap(element =>
+  [...element.attributes]
+    .filter(a => /^(href|xlink:href|src|srcset|action|formaction|poster|background|data)$/i.test(a.name))
+    .map(a => new URL(a.value.trim().split(/\\s+/)[0] || '.', document.baseURI).href))"""
+
+
+def off_host(page, server: str) -> list[str]:
+    """URLs in the DOM that point anywhere but the app's own server (data: and blob: are local)."""
+    return [url for url in page.evaluate(POINTED_URLS_JS) if not url.startswith((server + "/", "data:", "blob:", "about:"))]
+
+
+def test_hostile_link_file_name_and_headers_stay_text(server: str) -> None:
+    from urllib.parse import quote
+
+    from tests.hostile import HOSTILE, HOSTILE_2, WORD_JOINER, csv_bytes
+
+    name = f"{HOSTILE}.csv"
+    table = csv_bytes([[HOSTILE, f"{HOSTILE} words", HOSTILE_2]] + [[i, f"word {i}", (i * 7) % 11] for i in range(40)])
+    with chromium() as page:
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        # A parameter name and a value that carry Markdown, HTML and autolinks.
+        page.goto(f"{server}/wine?{quote(HOSTILE, safe='')}={quote(HOSTILE_2, safe='')}&depth={quote(HOSTILE, safe='')}")
+        wait_for_app(page)
+        toast = page.locator("[data-testid='stToast']")
+        toast.first.wait_for(timeout=60_000)
+        # Shown literally: no backslash, and the invisible word joiners (which
+        # keep GitHub's autolinks away) are all that differs.
+        shown = " ".join(toast.all_text_contents()).replace(WORD_JOINER, "")
+        assert f"{HOSTILE}={HOSTILE_2}" in shown and f"depth={HOSTILE}" in shown
+        assert off_host(page, server) == []
+        page.get_by_text("my own CSV file").click()
+        page.wait_for_timeout(800)
+        page.locator(".st-key-wine_upload input[type=file]").set_input_files(
+            {"name": name, "mimeType": "text/csv", "buffer": table}
+        )
+        success = page.locator("[data-testid='stAlertContentSuccess']")
+        success.first.wait_for(timeout=60_000)
+        assert HOSTILE_2 in success.first.text_content().replace(WORD_JOINER, "")
+        page.get_by_role("button", name="Train", exact=True).click()  # 10 epochs on 40 rows
+        page.get_by_text("Finished all 10 epochs").wait_for(timeout=180_000)
+        page.wait_for_selector(".st-key-wine_runs_chart .js-plotly-plot .legendtext", timeout=60_000)
+        legend = page.locator(".st-key-wine_runs_chart .legendtext").first.text_content()
+        # The file name as the browser sent it (a form upload writes " as %22),
+        # shown as text in the legend.
+        assert legend is not None and name.replace('"', "%22") in legend
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert off_host(page, server) == []
+        assert page.blocked_requests == [], f"requests left 127.0.0.1: {page.blocked_requests}"
+        assert [url for url in requests if not url.startswith((server, "ws://127.0.0.1", "data:", "blob:"))] == []
+
+
+def test_the_upload_limit_is_the_same_byte_in_the_browser_and_the_app(server: str) -> None:
+    from dlcore.limits import MAX_UPLOAD_BYTES
+
+    limit = MAX_UPLOAD_BYTES
+    with chromium() as page:
+        open_wine(page, server)
+        page.get_by_text("my own CSV file").click()
+        page.wait_for_timeout(800)
+        page.get_by_text("at most 10 MB = 10,000,000 bytes").wait_for(timeout=30_000)  # the label
+        uploader = page.locator(".st-key-wine_upload input[type=file]")
+        rows = (limit - 4) // 4  # "d,d\n" is 4 bytes
+        exact = b"a,b\n" + b"".join(f"{i % 10},{i * 3 % 10}\n".encode() for i in range(rows))
+        too_big = exact[:-1] + b"7\n"  # one more digit in the last row
+        assert (len(exact), len(too_big)) == (limit, limit + 1)
+        uploader.set_input_files({"name": "exact.csv", "mimeType": "text/csv", "buffer": exact})
+        page.locator("[data-testid='stAlertContentSuccess']").filter(has_text="exact.csv").wait_for(timeout=180_000)
+        assert page.get_by_text("File must be").count() == 0
+        uploader.set_input_files({"name": "over.csv", "mimeType": "text/csv", "buffer": too_big})
+        page.get_by_text("File must be 10.0MB or smaller.").wait_for(timeout=30_000)  # Streamlit's own check
+        assert page.locator("[data-testid='stException']").count() == 0

@@ -54,7 +54,7 @@ def test_compose_has_restart_health_memory_and_slots() -> None:
 def test_streamlit_config_is_classroom_safe() -> None:
     assert CONFIG["browser"]["gatherUsageStats"] is False
     assert CONFIG["server"]["enableXsrfProtection"] is True
-    assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+    assert CONFIG["server"]["maxUploadSize"] * 1000 * 1000 == MAX_UPLOAD_BYTES  # Streamlit's browser check
 
 
 def test_readme_commands_are_what_ci_runs() -> None:
@@ -79,3 +79,21 @@ def test_container_keeps_its_data_in_a_volume_owned_by_the_app_user() -> None:
     assert re.search(r"volumes:\n\s+- playground-data:/data\n", COMPOSE)
     assert re.search(r"^volumes:\n\s+playground-data:", COMPOSE, re.MULTILINE)
     assert "/tmp" not in DOCKERFILE + COMPOSE
+
+
+def test_readme_lists_every_limit_with_the_values_the_code_uses() -> None:
+    from dlcore import budget, model_store
+    from dlcore.runs import RUN_CAP
+    from dlcore.spec import MAX_EPOCHS, MAX_PARAMS, MAX_WIDTH
+    from dlcore.upload import MAX_COLUMNS, MIN_ROWS
+
+    section = README.split("## Security and limits", 1)[1].split("\n## ", 1)[0]
+    assert README.index("## Docker") < README.index("## Security and limits") < README.index("## Performance")
+    assert f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB = {MAX_UPLOAD_BYTES:,} bytes" in section
+    assert f"{budget.DEFAULT_BUDGET_SECONDS:.0f} seconds of one trainer (`DLP_RUN_BUDGET_SECONDS`)" in section
+    assert f"{model_store.DEFAULT_MAX_HOURS:g} hours (`DLP_MODEL_MAX_HOURS`)" in section
+    assert f"{model_store.DEFAULT_STORE_MB:,} MB in all (`DLP_MODEL_STORE_MB`) and {model_store.MAX_FILES} files" in section
+    assert f"{budget.ETA_SHOWN_ABOVE_SECONDS:.0f} s or more shows its estimate" in section
+    for number in (MAX_COLUMNS, MIN_ROWS, RUN_CAP, f"{MAX_EPOCHS:,}", f"{MAX_WIDTH:,}", f"{MAX_PARAMS:,}"):
+        assert str(number) in section
+    assert "RESULT_" not in section  # the measured numbers are filled in

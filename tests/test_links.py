@@ -7,6 +7,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP, AppTestTimeout
+from tests.hostile import rendered_text
 
 GD = "pages/3_gradient-descent.py"
 
@@ -24,6 +25,12 @@ def open_link(script: str, **params: str) -> AppTest:
 
 
 def toasts(at: AppTest) -> list[str]:
+    """The toasts' text as the reader sees it (their Markdown rendered)."""
+    return [rendered_text(source) for source in toast_sources(at)]
+
+
+def toast_sources(at: AppTest) -> list[str]:
+    """The toasts' Markdown source."""
     return [toast.proto.body for toast in at.get("toast")]
 
 

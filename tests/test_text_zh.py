@@ -31,6 +31,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.classification", "dlcore.text.classification_zh"),
     ("dlcore.text.presets", "dlcore.text.presets_zh"),
     ("dlcore.text.share", "dlcore.text.share_zh"),
+    ("dlcore.text.budget", "dlcore.text.budget_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character

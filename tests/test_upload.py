@@ -70,8 +70,29 @@ def problem(result: UploadResult | TargetResult) -> Message:
 
 
 def test_upload_limit_matches_streamlit_config() -> None:
+    # Streamlit's browser check allows maxUploadSize × 1000 × 1000 bytes (its
+    # frontend counts 1 MB = 1e3 × 1e3 bytes outside Windows).
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert MAX_UPLOAD_BYTES == config["server"]["maxUploadSize"] * 1024 * 1024
+    assert MAX_UPLOAD_BYTES == config["server"]["maxUploadSize"] * 1000 * 1000 == 10_000_000
+
+
+def csv_of_exactly(size: int) -> bytes:
+    """A valid two-column CSV file of exactly ``size`` bytes."""
+    header, row = b"a,b\n", b"1,2\n"
+    rows, extra = divmod(size - len(header), len(row))
+    data = header + row * rows
+    return data[: len(data) - len(row)] + b"1" * extra + row if extra else data
+
+
+@pytest.mark.parametrize("size, accepted", [(10_000_000 - 1, True), (10_000_000, True), (10_000_000 + 1, False)])
+def test_one_upload_limit_at_its_exact_boundary(size: int, accepted: bool) -> None:
+    data = csv_of_exactly(size)
+    assert len(data) == size
+    result = read_csv_upload(data, "big.csv")
+    assert result.ok is accepted
+    if not accepted:
+        assert problem(result).key == "upload.error.too_large"
+        assert "(10,000,001 bytes); files must be 10 MB (10,000,000 bytes) or smaller" in problem(result).text("en")
 
 
 def test_module_imports_neither_streamlit_nor_keras() -> None:
@@ -182,7 +203,7 @@ def test_file_over_the_limit_is_rejected_before_anything_else() -> None:
     message = problem(read_csv_upload(data, "big.csv"))
     assert message.key == "upload.error.too_large"
     assert message.values["limit_mb"] == 10
-    assert "10.0 MB; the limit is 10 MB" in message.text("en")
+    assert "10.0 MB (10,000,001 bytes); files must be 10 MB (10,000,000 bytes) or smaller" in message.text("en")
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\r\n\t\n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n\n"])

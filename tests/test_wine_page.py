@@ -229,9 +229,10 @@ def test_trained_model_downloads_and_predicts_a_validation_wine() -> None:
     run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
     assert not at.exception
     run = at.session_state["runs"]["wine"][-1]
-    from dlcore.model_store import model_path
+    from dlcore.model_store import saved_model
 
-    assert model_path(run.meta["model_id"]).stat().st_size > 1000
+    saved = saved_model(run.meta["model_id"])
+    assert saved is not None and saved.stat().st_size > 1000
     labels = [b.label for b in at.get("download_button")]
     assert "Download the model (.keras)" in labels and "Download the history (CSV)" in labels
     metrics = {m.label: m.value for m in at.metric}

@@ -26,6 +26,7 @@ from typing import Any
 
 import streamlit as st
 
+from dlcore.markup import md
 from dlcore.text import t
 
 # Query parameters that belong to the frame, not to a page's controls.
@@ -75,7 +76,7 @@ def explain(text: str) -> None:
 
 
 def _note(key: str, raw: str) -> None:
-    st.toast(t("link.ignored", st.session_state.get("lang", "en"), key=key, value=raw), icon="⚠️")
+    st.toast(t("link.ignored", st.session_state.get("lang", "en"), key=md(key), value=md(raw)), icon="⚠️")
 
 
 def _text(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dlcore.export import WINE, DataSource, keras_script, notebook
+from dlcore.markup import md
 from dlcore.spec import ModelSpec, TrainConfig
 from dlcore.text import t
 
@@ -21,7 +22,7 @@ def export_section(model: ModelSpec, train: TrainConfig, lang: str, *, page: str
         source: The data file and target the script reads.
     """
     with st.expander(t("export.title", lang)):
-        st.caption(t("export.caption", lang, csv=source.csv))
+        st.caption(t("export.caption", lang, csv=md(source.csv)))
         script = keras_script(model, train, source)
         st.code(script, language="python")
         c1, c2 = st.columns(2)

@@ -27,6 +27,7 @@ from dlcore.spec import (
     BATCHNORM_PLACEMENTS,
     LOSSES,
     MAX_DEPTH,
+    MAX_EPOCHS,
     MAX_WIDTH,
     OPTIMIZERS,
     ModelSpec,
@@ -164,7 +165,7 @@ def _link_parsers(losses: tuple[str, ...]) -> dict[str, Any]:
         "learning_rate": controls.options_parser(LEARNING_RATES),
         "momentum": controls.range_parser(0.0, 0.99, integer=False),
         "batch_size": controls.options_parser(BATCH_SIZES),
-        "epochs": controls.range_parser(1, 1000, integer=True),
+        "epochs": controls.range_parser(1, MAX_EPOCHS, integer=True),
         "early_stopping": controls.flag_parser(),
         "min_delta": controls.range_parser(0.0, 1.0, integer=False),
         "patience": controls.range_parser(1, 1000, integer=True),
@@ -280,7 +281,7 @@ def training_panel(
             _draw(st, "slider", t("panel.momentum", lang), 0.0, 0.99, step=0.01, key="momentum")
         c1, c2 = st.columns(2)
         _draw(c1, "select_slider", t("panel.batch_size", lang), BATCH_SIZES, key="batch_size")
-        _draw(c2, "number_input", t("panel.epochs", lang), 1, 1000, step=1, key="epochs")
+        _draw(c2, "number_input", t("panel.epochs", lang), 1, MAX_EPOCHS, step=1, key="epochs")
         _draw(st, "toggle", t("panel.early_stopping", lang), key="early_stopping")
         if st.session_state["early_stopping"]:
             c1, c2, c3 = st.columns(3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dlcore.markup import md
 from dlcore.share import is_local, lan_address, qr_svg, share_url, with_host
 from dlcore.text import t
 
@@ -57,7 +58,7 @@ def _students_url(url: str, lang: str) -> str:
         return url
     students = with_host(url, host)
     if students is None:
-        st.warning(t("share.bad_host", lang, host=host))
+        st.warning(t("share.bad_host", lang, host=md(host)))
         return url
     return students
 

@@ -13,11 +13,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dlcore.data import SplitData, split_and_scale
 from dlcore.export import DataSource
+from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+from dlcore.markup import md
 from dlcore.upload import (
-    MAX_UPLOAD_BYTES,
     TargetResult,
     UploadResult,
     candidate_targets,
@@ -42,6 +44,8 @@ class UploadedData:
             values: target ≥ threshold is class 1 (None otherwise).
         class_one: Classification of a two-value target: the file's value
             that became class 1 (None for a threshold or a regressor).
+        total_rows: The prepared table's rows; more than ``len(table)`` when
+            the table is a random sample of them (to fit the time budget).
     """
 
     name: str
@@ -50,23 +54,31 @@ class UploadedData:
     split: SplitData
     threshold: float | None = None
     class_one: str | float | None = None
+    total_rows: int = 0
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.table) < self.total_rows
 
     def describe(self) -> dict[str, Any]:
         """What a run's ``meta["data"]`` records, to match runs with the current data."""
         described: dict[str, Any] = {"dataset": "upload", "name": self.name, "target": self.target}
         if self.threshold is not None:
             described["threshold"] = self.threshold
+        if self.sampled:
+            described["rows"] = len(self.table)
         return described
 
     def export_source(self, task: str) -> DataSource:
-        """How the exported script reads the file and makes its target."""
+        """How the exported script reads the file, samples it and makes its target."""
+        sample = len(self.table) if self.sampled else None
         if task != "classification":
-            return DataSource(self.name, self.target)
+            return DataSource(self.name, self.target, sample=sample)
         if isinstance(self.class_one, str):
-            return DataSource(self.name, self.target, classification=True, positive=self.class_one)
+            return DataSource(self.name, self.target, classification=True, positive=self.class_one, sample=sample)
         # A numeric class 1 is the larger of two values: target ≥ it → 1.
         threshold = self.threshold if self.threshold is not None else self.class_one
-        return DataSource(self.name, self.target, classification=True, threshold=threshold)
+        return DataSource(self.name, self.target, classification=True, threshold=threshold, sample=sample)
 
     def payload(self, task: str) -> dict[str, Any]:
         """The job payload's ``data`` entry (the table travels as arrays)."""
@@ -79,9 +91,61 @@ class UploadedData:
         }
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _read(data: bytes, name: str):  # cached per file content for every session
-    return read_csv_upload(data, name)
+# Session state: page slug → (the uploader's file id, its UploadResult). Only
+# the file the page shows now is kept, and only in this session's state, so a
+# session holds at most one parsed table per page and Streamlit drops it with
+# the session; nothing is shared between sessions (no st.cache_data: it keeps
+# entries for every session until evicted, bounded by count only).
+_PARSED = "_upload_parsed"
+
+
+def _read(page: str, file: UploadedFile) -> UploadResult:
+    """The page's uploaded file read once per upload (see ``_PARSED``)."""
+    parsed = st.session_state.setdefault(_PARSED, {})
+    entry = parsed.get(page)
+    if entry is None or entry[0] != file.file_id:
+        parsed.pop(page, None)  # the previous file's table goes before the next is read
+        entry = parsed[page] = (file.file_id, read_csv_upload(file.getvalue(), file.name))
+    return entry[1]
+
+
+def _forget(page: str) -> None:
+    """Drops the page's parsed upload (bundled data chosen, or the file removed)."""
+    st.session_state.get(_PARSED, {}).pop(page, None)
+
+
+def _sample_key(page: str) -> str:
+    return f"{page}_sample_rows"
+
+
+def use_sample(page: str, rows: int) -> None:
+    """Trains on a random ``rows`` of the page's current file from now on
+    (a button callback; the sample is ``DataFrame.sample(n=rows, random_state=0)``)."""
+    file = st.session_state.get(upload_key(page))
+    if file is not None:
+        st.session_state[_sample_key(page)] = (file.file_id, int(rows))
+
+
+def use_all_rows(page: str) -> None:
+    """Trains on every row again (a button callback)."""
+    st.session_state.pop(_sample_key(page), None)
+
+
+def _sampled(page: str, file: UploadedFile, table: pd.DataFrame) -> pd.DataFrame:
+    """The table, or the random sample of it chosen for this file."""
+    chosen = st.session_state.get(_sample_key(page))
+    if chosen is None or chosen[0] != file.file_id or chosen[1] >= len(table):
+        return table
+    return table.sample(n=chosen[1], random_state=0)
+
+
+def fallback_reason(page: str, uploaded: UploadedData | None) -> str | None:
+    """Why the next run uses the bundled data although the user chose their
+    own file: ``"waiting"`` (no file yet), ``"rejected"`` (the file, or the
+    chosen target, has a problem shown on the page); None otherwise."""
+    if uploaded is not None or st.session_state.get(source_key(page)) != "upload":
+        return None
+    return "waiting" if st.session_state.get(upload_key(page)) is None else "rejected"
 
 
 # Texts that differ by page: the wine page's bundled data is one table, the
@@ -103,14 +167,19 @@ _TASK_TEXTS: dict[str, dict[str, str]] = {
 def _show_messages(outcome: UploadResult | TargetResult, lang: str) -> None:
     """Problems as errors, notes (what was dropped or assumed) as captions."""
     for message in outcome.problems:
-        st.error(message.text(lang))
+        st.error(message.markdown(lang))
     for message in outcome.notes:
-        st.caption(message.text(lang))
+        st.caption(message.markdown(lang))
 
 
 def source_key(page: str) -> str:
     """The key of a page's data-source radio (``"bundled"`` or ``"upload"``)."""
     return f"{page}_source"
+
+
+def upload_key(page: str) -> str:
+    """The key of a page's file uploader."""
+    return f"{page}_upload"
 
 
 def data_source(page: str, lang: str, task: str) -> UploadedData | None:
@@ -136,16 +205,18 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
         format_func=lambda k: t(texts["bundled"], lang) if k == "bundled" else t("upload.source.upload", lang),
     )
     if source != "upload":
+        _forget(page)
         return None
     file = st.file_uploader(
-        t("upload.file", lang, limit=MAX_UPLOAD_BYTES // 2**20),
+        t("upload.file", lang, limit=MAX_UPLOAD_MB, limit_bytes=MAX_UPLOAD_BYTES),
         type=["csv", "txt", "tsv"],
-        key=f"{page}_upload",
+        key=upload_key(page),
     )
     if file is None:
+        _forget(page)
         st.info(t(texts["waiting"], lang))
         return None
-    result = _read(file.getvalue(), file.name)
+    result = _read(page, file)
     _show_messages(result, lang)
     if not result.ok:
         return None
@@ -166,23 +237,28 @@ def data_source(page: str, lang: str, task: str) -> UploadedData | None:
     prepared = prepare_target(frame, target, task)
     threshold = None
     if [message.key for message in prepared.problems] == ["upload.error.needs_threshold"]:
-        st.info(prepared.problems[0].text(lang))
+        st.info(prepared.problems[0].markdown(lang))
         threshold = _threshold_input(page, lang, frame, target, result.name)
         prepared = prepare_target(frame, target, task, threshold)
     _show_messages(prepared, lang)
     if not prepared.ok:
         return None
-    table = prepared.table
+    table = _sampled(page, file, prepared.table)
     split = split_and_scale(table, target, scale_target=task == "regression")
     if len(split.y_train) < 2 or len(split.y_valid) < 1:
         st.error(t("upload.too_small_split", lang))
         return None
     st.success(
-        t("upload.ready", lang, name=result.name, rows=len(table), features=table.shape[1] - 1, target=target,
+        t("upload.ready", lang, name=md(result.name), rows=len(table), features=table.shape[1] - 1, target=md(target),
           train=len(split.y_train), valid=len(split.y_valid))
     )  # fmt: skip
+    if len(table) < len(prepared.table):
+        note, button = st.columns([4, 1])
+        note.caption(t("upload.sampled", lang, rows=len(table), total=len(prepared.table)))
+        button.button(t("upload.all_rows", lang), key=f"{page}_all_rows", on_click=use_all_rows, args=(page,))
     st.dataframe(table.head(5), width="stretch")
-    return UploadedData(result.name, table, target, split, threshold, _class_one(frame[target], prepared, task, threshold))
+    class_one = _class_one(frame[target], prepared, task, threshold)
+    return UploadedData(result.name, table, target, split, threshold, class_one, len(prepared.table))
 
 
 def _threshold_input(page: str, lang: str, frame: pd.DataFrame, target: str, name: str) -> float:
@@ -196,12 +272,12 @@ def _threshold_input(page: str, lang: str, frame: pd.DataFrame, target: str, nam
     y = frame[target]
     return float(
         controls.number_input(
-            t("upload.threshold", lang, target=target),
+            t("upload.threshold", lang, target=md(target)),
             min_value=float(y.min()),
             max_value=float(y.max()),
             value=suggest_threshold(frame, target, "classification"),
             key=key,
-            help=t("upload.threshold_help", lang, target=target),
+            help=t("upload.threshold_help", lang, target=md(target)),
         )
     )
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dlcore.charts import prediction_figure
 from dlcore.data import SplitData
+from dlcore.markup import md
 from dlcore.text import t
 from ui.charts import show
 from ui.session_jobs import runs
@@ -38,13 +39,13 @@ def wine_results(page: str, lang: str, split: SplitData, data: dict, unit: str |
     st.subheader(t("wine.results", lang, number=latest.number))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("wine.best_val", lang), f"{best_mae:.4f}", help=t("wine.best_val_help", lang))
-    c2.metric(t("wine.best_val_points", lang) if unit is None else t("wine.best_val_units", lang, unit=unit), f"{best_mae * span:.3f}")
+    c2.metric(t("wine.best_val_points", lang) if unit is None else t("wine.best_val_units", lang, unit=md(unit)), f"{best_mae * span:.3f}")
     c3.metric(t("wine.best_epoch", lang), f"{best_epoch} / {latest.epochs_run}")
     c4.metric(t("wine.train_time", lang), f"{latest.result['seconds']:.1f} s")
     if unit is None:
         st.caption(t("wine.points_caption", lang, points=best_mae * span))
     else:
-        st.caption(t("wine.units_caption", lang, points=best_mae * span, unit=unit))
+        st.caption(t("wine.units_caption", lang, points=best_mae * span, unit=md(unit)))
     final_mae = latest.result.get("final", {}).get("val_loss" if metric == "val_loss" else "val_mae")
     if final_mae is not None and unit is None:
         st.caption(t("wine.final_note", lang, mae=final_mae, points=final_mae * span))

@@ -11,6 +11,8 @@ import importlib
 import pkgutil
 from collections.abc import Mapping
 
+from dlcore.markup import md, md_values
+
 LANGUAGES: dict[str, str] = {"en": "English", "zh-TW": "繁體中文"}
 DEFAULT_LANGUAGE = "en"
 
@@ -63,9 +65,10 @@ def error_text(error: Mapping[str, object] | None, lang: str = DEFAULT_LANGUAGE)
         lang: A key of ``LANGUAGES``.
 
     Returns:
-        The text to show.
+        The text to show (Markdown: the error's own values, which may hold
+        a user's column names, stay text).
     """
     error = error or {}
     if "key" in error:
-        return t(str(error["key"]), lang, **dict(error.get("values") or {}))  # type: ignore[call-overload]
-    return t("job.failed", lang, message=error.get("message", "?"))
+        return t(str(error["key"]), lang, **md_values(dict(error.get("values") or {})))  # type: ignore[call-overload]
+    return t("job.failed", lang, message=md(error.get("message", "?")))

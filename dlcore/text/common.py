@@ -146,7 +146,7 @@ EN: dict[str, str] = {
     "arch.input": "Input ({n})",
     # Code export and downloads
     "export.title": "Keras code of these settings",
-    "export.caption": "The complete script in the course's style: it reads `{csv}` from its folder, splits, scales, builds, compiles, trains and plots, exactly as the app does. Copy it (top-right of the code) or download it.",
+    "export.caption": "The complete script in the course's style: it reads “{csv}” from its folder, splits, scales, builds, compiles, trains and plots, exactly as the app does. Copy it (top-right of the code) or download it.",
     "export.download_py": "Download .py",
     "export.download_ipynb": "Download notebook (.ipynb)",
     "runs.download_csv": "Download the history (CSV)",

@@ -146,7 +146,7 @@ ZH_TW: dict[str, str] = {
     "arch.input": "輸入（{n}）",
     # Code export and downloads
     "export.title": "這些設定的 Keras 程式碼",
-    "export.caption": "和課程寫法一樣的完整程式：它會從所在的資料夾讀取 `{csv}`，接著分割資料、標準化、建立模型、編譯、訓練並畫出圖表，和這個 App 的做法完全相同。你可以複製它（在程式碼的右上角），或直接下載。",
+    "export.caption": "和課程寫法一樣的完整程式：它會從所在的資料夾讀取「{csv}」，接著分割資料、標準化、建立模型、編譯、訓練並畫出圖表，和這個 App 的做法完全相同。你可以複製它（在程式碼的右上角），或直接下載。",
     "export.download_py": "下載 .py 檔",
     "export.download_ipynb": "下載 Notebook（.ipynb）",
     "runs.download_csv": "下載訓練紀錄（CSV）",

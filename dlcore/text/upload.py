@@ -2,7 +2,7 @@
 
 EN: dict[str, str] = {
     # Blocking problems of the file itself
-    "upload.error.too_large": "The file is {size_mb:.1f} MB; the limit is {limit_mb} MB. Upload a smaller table (fewer rows or columns).",
+    "upload.error.too_large": "The file is {size_mb:.1f} MB ({size:,} bytes); files must be {limit_mb} MB ({limit:,} bytes) or smaller. Upload a smaller table (fewer rows or columns).",
     "upload.error.empty": "The file is empty. Upload a CSV file with a header row and at least {minimum} data rows.",
     "upload.error.binary": "“{filename}” does not look like a CSV text file: it contains binary data (byte {byte} at position {position:,}). Save your table as “CSV UTF-8 (comma delimited)” and upload that file.",
     "upload.error.encoding": "The file's text could not be decoded as UTF-8, Big5 or Windows-1252 (problem at byte {position:,}). Save it as “CSV UTF-8” and upload it again.",
@@ -37,8 +37,10 @@ EN: dict[str, str] = {
     "upload.note.threshold": "Target “{target}”: {target} ≥ {threshold:g} → class 1 ({ones:,} rows), {target} < {threshold:g} → class 0 ({zeros:,} rows).",
     'upload.source': 'Data',
     'upload.source.bundled': "the course's red-wine data",
+    'upload.sampled': "Training on a random sample of {rows:,} of the table's {total:,} rows, to fit the time limit (the exported script takes the same sample).",
+    'upload.all_rows': 'Use all rows',
     'upload.source.upload': 'my own CSV file',
-    'upload.file': 'Your CSV file (at most {limit} MB; comma, semicolon, tab or | separated, with a header row)',
+    'upload.file': 'Your CSV file (at most {limit} MB = {limit_bytes:,} bytes; comma, semicolon, tab or | separated, with a header row)',
     'upload.waiting': "Choose a CSV file. Until then the page uses the course's data.",
     'upload.no_target': 'No column of this file can be predicted here (it needs at least two different numeric values).',
     'upload.target': 'Column to predict',

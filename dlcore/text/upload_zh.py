@@ -2,7 +2,7 @@
 
 ZH_TW: dict[str, str] = {
     # Blocking problems of the file itself
-    "upload.error.too_large": "這個檔案有 {size_mb:.1f} MB，上限是 {limit_mb} MB。請上傳小一點的表格（減少列數或欄數）。",
+    "upload.error.too_large": "這個檔案有 {size_mb:.1f} MB（{size:,} 位元組）；檔案最多只能有 {limit_mb} MB（{limit:,} 位元組）。請上傳小一點的表格（減少列數或欄數）。",
     "upload.error.empty": "這個檔案是空的。請上傳一個有標題列、而且至少有 {minimum} 列資料的 CSV 檔。",
     "upload.error.binary": "「{filename}」看起來不像 CSV 文字檔：裡面有二進位資料（位置 {position:,} 的位元組 {byte}）。請把表格另存成「CSV UTF-8（逗號分隔）」，再上傳那個檔案。",
     "upload.error.encoding": "無法用 UTF-8、Big5 或 Windows-1252 解讀這個檔案的文字（問題出在位元組 {position:,}）。請另存成「CSV UTF-8」後再上傳一次。",
@@ -37,8 +37,10 @@ ZH_TW: dict[str, str] = {
     "upload.note.threshold": "目標「{target}」：{target} ≥ {threshold:g} → 類別 1（{ones:,} 列），{target} < {threshold:g} → 類別 0（{zeros:,} 列）。",
     'upload.source': '資料',
     'upload.source.bundled': '課程的紅酒資料',
+    'upload.sampled': '為了不超過時間上限，只隨機取表格 {total:,} 列中的 {rows:,} 列來訓練（匯出的程式會取同樣的樣本）。',
+    'upload.all_rows': '使用所有資料列',
     'upload.source.upload': '我自己的 CSV 檔案',
-    'upload.file': '你的 CSV 檔案（最多 {limit} MB；以逗號、分號、Tab 或 | 分隔，需有標題列）',
+    'upload.file': '你的 CSV 檔案（最多 {limit} MB = {limit_bytes:,} 位元組；以逗號、分號、Tab 或 | 分隔，需有標題列）',
     'upload.waiting': '請選擇一個 CSV 檔案。在那之前，這一頁會使用課程的資料。',
     'upload.no_target': '這個檔案沒有可以在這裡預測的欄位（至少要有兩個不同的數值）。',
     'upload.target': '要預測的欄位',
