@@ -28,7 +28,7 @@ at = AppTest.from_file("app.py", default_timeout=120)
 if script != "app.py":
     at.switch_page(script)
 from dlcore.text import CATALOGUES
-warming = {CATALOGUES["en"].get("compute.warming", "\0")}
+warming = {CATALOGUES["en"].get("compute.warming", "(none)")}
 started = time.perf_counter()
 at.run()
 first = time.perf_counter() - started
