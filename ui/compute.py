@@ -23,8 +23,9 @@ from dlcore.jobs import DONE, WorkerPool
 from dlcore.result_cache import ResultCache
 from dlcore.text import error_text, t
 
-WARMING_WAIT_SECONDS = 2.0  # how long a page waits for a starting worker before saying so
+WARMING_WAIT_SECONDS = 2.0  # how long a session waits for a starting worker before saying so
 WARMING_POLL_SECONDS = 1.0
+_WAIT_UNTIL = "_compute_wait_until"  # session state: the session's waiting ends then
 
 
 class ComputeError(RuntimeError):
@@ -81,12 +82,12 @@ def _run(pool: WorkerPool, task: str, payload: dict[str, Any], timeout: float) -
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _compute(task: str, payload_json: str, timeout: float) -> dict[str, Any]:
+def _compute(task: str, payload_json: str, timeout: float, _wait_seconds: float) -> dict[str, Any]:
     kept = get_result_cache().get(task, payload_json)
     if kept is not None:
         return kept
     pool = get_compute_pool()
-    if pool.stats()["ready"] == 0 and not pool.wait_ready(WARMING_WAIT_SECONDS):
+    if pool.stats()["ready"] == 0 and not pool.wait_ready(_wait_seconds):
         raise ComputeWarming()
     result = _run(pool, task, json.loads(payload_json), timeout)
     get_result_cache().put(task, payload_json, result)
@@ -110,7 +111,11 @@ def compute(task: str, payload: dict[str, Any], *, timeout: float = 120.0) -> di
             ``show_compute_error``, which reruns it once the worker is ready).
         ComputeError: If the task failed, was cancelled or timed out.
     """
-    return _compute(task, json.dumps(payload, sort_keys=True), timeout)
+    # A session waits for a starting worker WARMING_WAIT_SECONDS in all, not
+    # that long for each of its page's computations.
+    wait_until = st.session_state.setdefault(_WAIT_UNTIL, time.monotonic() + WARMING_WAIT_SECONDS)
+    wait = max(0.0, wait_until - time.monotonic())
+    return _compute(task, json.dumps(payload, sort_keys=True), timeout, wait)
 
 
 def show_compute_error(exc: ComputeError, lang: str) -> None:
