@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.test_links import open_link
+from tests.test_links import open_link, toasts
 from tests.conftest import open_page, run_until
 
 PAGE = "pages/6_wine.py"
@@ -124,7 +124,7 @@ def test_link_sets_the_panel_and_bad_values_are_noted() -> None:
     assert (at.slider(key="depth").value, at.number_input(key="width").value) == (1, 16)
     assert (at.selectbox(key="optimizer").value, at.select_slider(key="learning_rate").value) == ("momentum", 0.01)
     assert at.number_input(key="epochs").value == 10  # out of range: ignored
-    assert [toast.proto.body for toast in at.get("toast")] == [
+    assert toasts(at) == [
         "The link's setting epochs=99999 was ignored: it is not a valid value for this page."
     ]
     assert at.query_params["depth"] == "1" and at.query_params["optimizer"] == "momentum"
@@ -215,7 +215,7 @@ def test_a_link_with_units_per_layer_opens_that_network() -> None:
     assert not at.exception
     assert units(at) == [4, 3]
     assert any(f"Total params: {11 * 4 + 4 + 4 * 3 + 3 + 3 + 1}" in c.value for c in at.caption)
-    assert [toast.proto.body for toast in at.get("toast")] == [
+    assert toasts(at) == [
         "The link's setting units_3=5000 was ignored: it is not a valid value for this page."
     ]
 
