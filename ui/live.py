@@ -137,12 +137,14 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
     return "success", t("outcome.completed", lang, epochs=record.epochs_run, seconds=result["seconds"])
 
 
-def _polling_interval(snapshot: JobSnapshot) -> float | None:
-    """Seconds between polls of a job by the streaming fragment: none while
-    it is queued (the outer fragment watches the queue), fast until its first
-    epoch shows (the student just pressed Train), then the streaming pace."""
-    if snapshot.queue_position is not None:
+def _polling_interval(snapshot: JobSnapshot | None) -> float | None:
+    """Seconds between polls of the page's job: none when idle, slow while
+    it is queued, fast until its first epoch shows (the student just pressed
+    Train), then the streaming pace."""
+    if snapshot is None or snapshot.finished:
         return None
+    if snapshot.queue_position is not None:
+        return WAIT_POLL_SECONDS
     started = any(kind == "epoch" for kind, _ in snapshot.events)
     return STREAM_POLL_SECONDS if started else START_POLL_SECONDS
 
@@ -210,12 +212,12 @@ def live_view(
     """The learning-curve chart: live while the page's job runs, else the
     latest run (with the one before it dotted for comparison).
 
-    Polling costs the server a script run per open tab, so it is paced: a
-    queued job is looked at every ``WAIT_POLL_SECONDS`` by the outer
-    fragment; once it runs, a nested fragment streams it every
-    ``START_POLL_SECONDS`` until the first epoch shows, then every
-    ``STREAM_POLL_SECONDS`` (the outer fragment re-arms it with the current
-    pace). The chart is rebuilt only when an epoch arrived.
+    Polling costs the server a script run per open tab, so it is paced
+    (``_polling_interval``): a queued job is looked at every
+    ``WAIT_POLL_SECONDS``, a started one every ``START_POLL_SECONDS`` until
+    its first epoch shows, then every ``STREAM_POLL_SECONDS``. A fragment's
+    pace is fixed when the page runs, so a change of pace reruns the page
+    (three times per run). The chart is rebuilt only when an epoch arrived.
 
     Args:
         page: Page slug.
@@ -227,7 +229,8 @@ def live_view(
             polling fragment (so it is redrawn live).
         on_stop: Called when Stop is pressed, after the job was cancelled.
     """
-    was_running = active_job(page) is not None
+    was_active = active_job(page) is not None  # as drawn above (the Train button)
+    pace = _polling_interval(poll(page)) if was_active else None
     chart_key = f"{page}_live_chart"
 
     def stop(job_id: str) -> None:
@@ -242,40 +245,43 @@ def live_view(
         fig = memoized(chart_key, signature, lambda: curves(frame, lang))
         st.plotly_chart(fig, key=chart_key, width="stretch")
 
-    def stream() -> None:
-        """One poll of the running job; files it and redraws the page when it ends."""
-        entry = active_job(page)
-        snapshot = poll(page) if entry is not None else None
-        if entry is None or snapshot is None or snapshot.finished:
-            st.rerun(scope="app")  # the run ended: redraw the page with its results
-        frame = _running_frame(entry, snapshot, runs(page))
-        _progress(snapshot, frame.total_epochs, lang)
-        draw(frame)
+    def show_status(frame: LiveFrame, snapshot: JobSnapshot | None) -> None:
+        if snapshot is not None:
+            _progress(snapshot, frame.total_epochs, lang)
+        elif frame.record is not None:
+            level, text = outcome_message(frame.record, lang)
+            getattr(st, level)(text)
+
+    def show_stop(job_id: str, snapshot: JobSnapshot) -> None:
         if snapshot.cancel_requested:
             st.caption(t("train.stopping", lang))
         else:
-            st.button(t("train.stop", lang), key="stop", on_click=stop, args=(entry["job_id"],))
-        if extra is not None:
-            extra(frame)
+            st.button(t("train.stop", lang), key="stop", on_click=stop, args=(job_id,))
 
-    @st.fragment(run_every=WAIT_POLL_SECONDS if was_running else None)
-    def view() -> None:
+    def body() -> None:
+        """One poll: the status, the chart, the Stop button, then ``extra``.
+
+        Running or idle, the chart is the second element of this fragment
+        (status and Stop are containers, filled or left empty), so a run's
+        end redraws the chart the browser already shows instead of mounting
+        a new one.
+        """
         entry = active_job(page)
         snapshot = poll(page) if entry is not None else None
-        if entry is not None and snapshot is not None and not snapshot.finished:
-            st.fragment(run_every=_polling_interval(snapshot))(stream)()
-            return
-        if was_running:
-            st.rerun(scope="app")  # the run ended: redraw the page with its results
-        frame = _idle_frame(runs(page), planned_epochs, loss_name)
-        if frame.record is not None:
-            level, text = outcome_message(frame.record, lang)
-            getattr(st, level)(text)
+        running = entry is not None and snapshot is not None and not snapshot.finished
+        if running != was_active or _polling_interval(snapshot) != pace:
+            st.rerun(scope="app")  # started, streaming or ended: redraw at the new pace
+        frame = _running_frame(entry, snapshot, runs(page)) if running else _idle_frame(runs(page), planned_epochs, loss_name)
+        with st.container():
+            show_status(frame, snapshot if running else None)
         draw(frame)
+        with st.container():
+            if running:
+                show_stop(entry["job_id"], snapshot)
         if extra is not None:
             extra(frame)
 
-    view()
+    st.fragment(run_every=pace)(body)()
 
 
 def run_history(page: str, lang: str) -> None:
