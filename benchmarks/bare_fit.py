@@ -17,8 +17,8 @@ from dlcore.data import DATA_DIR
 
 def main() -> None:
     epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    from tensorflow import keras
     from keras import layers
+    from tensorflow import keras
 
     keras.utils.set_random_seed(0)
     red_wine = pd.read_csv(DATA_DIR / "winequality-red.csv")

@@ -17,9 +17,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dlcore.classification_charts import boundary_figure  # noqa: E402
 from dlcore.data import classification_split  # noqa: E402
 from dlcore.toy_data import GRID_SIZE, decode_probabilities, encode_probabilities, grid_for  # noqa: E402
+from lessons.classification.figures import boundary_figure  # noqa: E402
 
 BUDGET_MS = 50.0
 

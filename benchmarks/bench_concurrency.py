@@ -8,7 +8,8 @@ import sys
 import time
 from dataclasses import asdict
 
-from dlcore.jobs import WorkerPool
+from dlcore.runtime.pool import WorkerPool
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig
 
 
@@ -39,14 +40,14 @@ def main(smoke: bool = False) -> dict:
     rows = {}
     try:
         pool.wait_ready(300)
-        _wait(pool, [pool.submit("dlcore.training:run_training", _payload(2, 0)) for _ in range(pool.size)])  # warm
+        _wait(pool, [pool.submit(Task.TRAIN, _payload(2, 0)) for _ in range(pool.size)])  # warm
         for n in counts:
             started = time.perf_counter()
             for i in range(n):
-                _wait(pool, [pool.submit("dlcore.training:run_training", _payload(epochs, i))])
+                _wait(pool, [pool.submit(Task.TRAIN, _payload(epochs, i))])
             sequential = time.perf_counter() - started
             started = time.perf_counter()
-            done = _wait(pool, [pool.submit("dlcore.training:run_training", _payload(epochs, i)) for i in range(n)])
+            done = _wait(pool, [pool.submit(Task.TRAIN, _payload(epochs, i)) for i in range(n)])
             concurrent = time.perf_counter() - started
             waits = [s.started_at - s.submitted_at for s in done]
             rows[n] = {

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from dlcore.worker import resident_megabytes
+from dlcore.runtime.worker import resident_megabytes
 
 ROOT = Path(__file__).resolve().parent.parent
 

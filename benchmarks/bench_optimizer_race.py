@@ -1,14 +1,14 @@
 """Benchmark: how long a whole optimizer race takes (target: ≤ 0.3 s).
 
 A race is every optimizer (7) × ``--steps`` steps (default 300) on one
-surface, computed by ``dlcore.optimizer_race_tasks:run_race``. For each
+surface, computed by ``lessons.optimizers.tasks:run_race``. For each
 surface this prints:
 
 * cold: the first race in a fresh worker (traces the 7 compiled step loops);
 * warm, worker-side: the median of ``--reps`` races measured inside the
   task (what the compiled loops cost once traced);
 * warm, task call: the median round trip of submitting the same race to a
-  ``dlcore.jobs.WorkerPool`` and receiving its result, without Streamlit
+  ``dlcore.runtime.pool.WorkerPool`` and receiving its result, without Streamlit
   (the page adds only its result cache and a 10 ms polling interval).
 
 Each repetition changes the learning rates slightly, so no result is reused;
@@ -30,10 +30,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dlcore.jobs import DONE, WorkerPool  # noqa: E402
-from dlcore.optimizer_race import RACERS, SURFACES, RaceSettings, suggested_hypers  # noqa: E402
+from dlcore.runtime.pool import DONE, WorkerPool  # noqa: E402
+from dlcore.runtime.tasks import Task
+from lessons.optimizers.model import RACERS, SURFACES, RaceSettings, suggested_hypers  # noqa: E402
 
-TASK = "dlcore.optimizer_race_tasks:run_race"
+TASK = Task.OPTIMIZER_RACE
 TARGET_SECONDS = 0.3
 
 

@@ -21,9 +21,10 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from dlcore.charts import loss_figure
-from dlcore.jobs import WorkerPool
-from dlcore.runs import history_from_events
+from dlcore.figures.curves import loss_figure
+from dlcore.runtime.pool import WorkerPool
+from dlcore.runtime.runs import history_from_events
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def app_fit(pool: WorkerPool, epochs: int, model: ModelSpec | None = None) -> tu
         "data": {"dataset": "wine"},
     }
     submitted = time.perf_counter()
-    job_id = pool.submit("dlcore.training:run_training", payload)
+    job_id = pool.submit(Task.TRAIN, payload)
     first_epoch = None
     redraws: list[float] = []
     while True:

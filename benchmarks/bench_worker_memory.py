@@ -11,7 +11,8 @@ import sys
 import time
 from dataclasses import asdict
 
-from dlcore.jobs import WorkerPool
+from dlcore.runtime.pool import WorkerPool
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig
 
 
@@ -30,7 +31,7 @@ def train(pool: WorkerPool, seed: int) -> None:
         "train": asdict(TrainConfig(epochs=3, seed=seed)),
         "data": {"dataset": "wine"},
     }
-    job_id = pool.submit("dlcore.training:run_training", payload)
+    job_id = pool.submit(Task.TRAIN, payload)
     while not (snapshot := pool.snapshot(job_id)).finished:
         time.sleep(0.05)
     assert snapshot.result is not None, snapshot.error

@@ -24,7 +24,7 @@ def main() -> None:
     import tensorflow as tf
 
     from dlcore.data import wine_split
-    from dlcore.keras_build import build_model
+    from dlcore.runtime.keras_build import build_model
     from dlcore.spec import ModelSpec
 
     keras.utils.set_random_seed(0)

@@ -5,7 +5,7 @@ refused before it starts when its estimate is above ``run_budget_seconds()``
 (``DLP_RUN_BUDGET_SECONDS``), and the page offers the changes that make it
 fit: fewer epochs, or (for an uploaded table) a random sample of its rows.
 
-The estimate counts what an epoch of ``dlcore.training`` does:
+The estimate counts what an epoch of ``dlcore.runtime.training`` does:
 
 - **multiply-accumulates**: a Dense layer does one per weight per sample, so
   a forward pass costs about ``param_count()`` MACs per row; a training step
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from dlcore.limits import env_number
 from dlcore.spec import ModelSpec, TrainConfig
 
-# Measured on 2026-11-30 with the real worker: a dlcore.jobs.WorkerPool of one
-# worker running dlcore.training:run_training on random uploaded tables
+# Measured on 2026-11-30 with the real worker: a dlcore.runtime.pool.WorkerPool of one
+# worker running dlcore.runtime.training:run_training on random uploaded tables
 # (x86_64, 2 cores shared with other work, TensorFlow 2.21 CPU), the median
 # epoch time of 2-3 epoch runs for 13 settings from a 13-parameter model at
 # batch 1 to the course's 3 × 512 model on 550,000 rows (47 s per epoch) and

@@ -1,7 +1,7 @@
 """Model and training specs: the one source of truth for a configuration.
 
 A ``ModelSpec`` describes a Sequential stack of Dense layers. Its ``layers()``
-list is what the Keras model (``dlcore.keras_build``), the parameter count,
+list is what the Keras model (``dlcore.runtime.keras_build``), the parameter count,
 the summary table and the architecture diagram are all derived from, so they
 cannot disagree. Nothing here imports Keras: the server process uses specs
 freely, only worker processes build models.
@@ -78,10 +78,9 @@ class SettingError(ValueError):
         self.values = values
 
 
-def _check_range(name: str, value: float, low: float, high: float) -> None:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise SettingError("error.setting_range", name=name, value=value, low=low, high=high)
-    if not low <= value <= high:
+def check_range(name: str, value: float, low: float, high: float) -> None:
+    """Raises ``SettingError("error.setting_range")`` unless low ≤ value ≤ high (finite)."""
+    if not (isinstance(value, int | float) and math.isfinite(value) and low <= value <= high):
         raise SettingError("error.setting_range", name=name, value=value, low=low, high=high)
 
 
@@ -140,15 +139,15 @@ class ModelSpec:
     def __post_init__(self) -> None:
         # Job payloads travel as JSON, which turns the tuple into a list.
         object.__setattr__(self, "units", tuple(self.units))
-        _check_range("n_inputs", self.n_inputs, 1, 10_000)
-        _check_range("depth", self.depth, 0, MAX_DEPTH)
+        check_range("n_inputs", self.n_inputs, 1, 10_000)
+        check_range("depth", self.depth, 0, MAX_DEPTH)
         for width in self.units:
-            _check_range("width", width, 1, MAX_WIDTH)
+            check_range("width", width, 1, MAX_WIDTH)
         _check_choice("activation", self.activation, ACTIVATIONS)
-        _check_range("dropout", self.dropout, 0.0, 0.8)
+        check_range("dropout", self.dropout, 0.0, 0.8)
         _check_choice("batchnorm", self.batchnorm, BATCHNORM_PLACEMENTS)
-        _check_range("l1", self.l1, 0.0, 1.0)
-        _check_range("l2", self.l2, 0.0, 1.0)
+        check_range("l1", self.l1, 0.0, 1.0)
+        check_range("l2", self.l2, 0.0, 1.0)
         _check_choice("output_activation", self.output_activation, (None, "sigmoid"))
         count = self.param_count()
         if count > MAX_PARAMS:
@@ -300,13 +299,13 @@ class TrainConfig:
     def __post_init__(self) -> None:
         _check_choice("loss", self.loss, (*LOSSES, "binary_crossentropy"))
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
-        _check_range("learning_rate", self.learning_rate, 1e-6, 10.0)
-        _check_range("momentum", self.momentum, 0.0, 0.999)
-        _check_range("batch_size", self.batch_size, 1, 8192)
-        _check_range("epochs", self.epochs, 1, MAX_EPOCHS)
-        _check_range("min_delta", self.min_delta, 0.0, 1.0)
-        _check_range("patience", self.patience, 1, 1000)
-        _check_range("seed", self.seed, 0, 2**31 - 1)
+        check_range("learning_rate", self.learning_rate, 1e-6, 10.0)
+        check_range("momentum", self.momentum, 0.0, 0.999)
+        check_range("batch_size", self.batch_size, 1, 8192)
+        check_range("epochs", self.epochs, 1, MAX_EPOCHS)
+        check_range("min_delta", self.min_delta, 0.0, 1.0)
+        check_range("patience", self.patience, 1, 1000)
+        check_range("seed", self.seed, 0, 2**31 - 1)
 
     def optimizer_kwargs(self) -> dict[str, Any]:
         """Arguments for the Keras optimizer class of this choice."""

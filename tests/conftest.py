@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dlcore.jobs import DONE, WorkerPool
+from dlcore.runtime.pool import DONE, WorkerPool
+from lessons import TASK_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = tempfile.mkdtemp(prefix="dlp-test-data-")
@@ -83,7 +84,7 @@ def compute_worker_ready() -> None:
 @pytest.fixture(scope="session")
 def task_pool() -> Iterator[WorkerPool]:
     """A one-worker pool for running Keras tasks from tests."""
-    pool = WorkerPool(size=1, idle_timeout=600)
+    pool = WorkerPool(size=1, idle_timeout=600, task_modules=(*TASK_MODULES, "tests.fake_tasks"))
     assert pool.wait_ready(180), "the worker did not start"
     yield pool
     pool.shutdown()
@@ -91,7 +92,7 @@ def task_pool() -> Iterator[WorkerPool]:
 
 @pytest.fixture
 def run_task(task_pool: WorkerPool) -> Callable[..., dict[str, Any]]:
-    """Runs ``run_task("dlcore.module:function", payload)`` in a worker and
+    """Runs ``run_task(Task.X, payload)`` in a worker and
     returns the task's result; fails the test with the worker's error."""
 
     def run(task: str, payload: dict[str, Any], timeout: float = 300.0) -> dict[str, Any]:

@@ -8,9 +8,10 @@ import sys
 
 import numpy as np
 
-from dlcore.activations import CURVES_TASK, NONLINEAR_TASK, nonlinear_payload
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ACTIVATIONS
 from dlcore.text import t
+from lessons.activations.model import nonlinear_payload
 from tests.conftest import open_page
 
 PAGE = "pages/2_activations.py"
@@ -31,7 +32,7 @@ def figure(at, key: str) -> dict:
 
 def test_derivatives_match_central_differences_of_keras_values(run_task) -> None:
     xs = [p + d for p in POINTS for d in (-H, 0.0, H)]
-    result = run_task(CURVES_TASK, {"names": list(ACTIVATIONS), "x": xs})
+    result = run_task(Task.ACTIVATION_CURVES, {"names": list(ACTIVATIONS), "x": xs})
     x = np.asarray(result["x"]).reshape(-1, 3)
     for name in ACTIVATIONS:
         y = np.asarray(result["curves"][name]["y"]).reshape(-1, 3)
@@ -43,7 +44,7 @@ def test_derivatives_match_central_differences_of_keras_values(run_task) -> None
 
 def test_values_and_slopes_match_the_course_formulas(run_task) -> None:
     xs = [-3.0, -1.0, -0.25, 0.5, 2.0]
-    result = run_task(CURVES_TASK, {"names": ["relu", "sigmoid", "tanh"], "x": xs})
+    result = run_task(Task.ACTIVATION_CURVES, {"names": ["relu", "sigmoid", "tanh"], "x": xs})
     x = np.asarray(result["x"])
     curves = result["curves"]
     np.testing.assert_allclose(curves["relu"]["y"], np.maximum(0, x), atol=1e-6)
@@ -56,7 +57,7 @@ def test_values_and_slopes_match_the_course_formulas(run_task) -> None:
 
 def test_one_neuron_applies_the_chain_rule(run_task) -> None:
     w, b = 2.0, -1.0
-    result = run_task(CURVES_TASK, {"names": ["relu", "sigmoid"], "x": [-1.5, -0.2, 0.3, 0.9, 1.7], "w": w, "b": b})
+    result = run_task(Task.ACTIVATION_CURVES, {"names": ["relu", "sigmoid"], "x": [-1.5, -0.2, 0.3, 0.9, 1.7], "w": w, "b": b})
     x = np.asarray(result["x"])
     z = w * x + b
     np.testing.assert_allclose(result["z"], z, atol=1e-6)
@@ -67,7 +68,7 @@ def test_one_neuron_applies_the_chain_rule(run_task) -> None:
 
 
 def test_linear_stack_draws_a_line_while_relu_bends(run_task) -> None:
-    result = run_task(NONLINEAR_TASK, nonlinear_payload("sine", "relu"))
+    result = run_task(Task.NONLINEAR_FIT, nonlinear_payload("sine", "relu"))
     x, y = np.asarray(result["x"]), np.asarray(result["y"])
     np.testing.assert_allclose(y, np.sin(2 * x), atol=1e-6)
     linear = np.asarray(result["fits"]["linear"]["prediction"])

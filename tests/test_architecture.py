@@ -1,11 +1,23 @@
-"""Structural rules: dlcore never needs streamlit; the server side never imports Keras."""
+"""Structural rules: where each kind of code lives (README, "How it works").
+
+* ``dlcore/`` (the core) never imports Streamlit, ``ui`` or ``lessons``.
+* Streamlit only in ``app.py``, ``pages/``, ``ui/`` and the lessons'
+  ``page.py`` / ``views.py``.
+* Keras and TensorFlow only in ``dlcore/runtime/`` and the lessons'
+  ``tasks.py``; nothing the server imports pulls them in.
+* A lesson never imports another lesson.
+* Every task the pages can name is registered by exactly one function.
+"""
 
 from __future__ import annotations
 
 import ast
+import json
 import pkgutil
+from pathlib import Path
 
 import dlcore
+from dlcore.lessons import LESSONS
 from tests.conftest import ROOT, run_python
 
 BLOCKED_IMPORT_SCRIPT = """
@@ -18,13 +30,32 @@ for name in names:
 print(len(names))
 """
 
+REGISTRY_SCRIPT = """
+import importlib, json
+from lessons import TASK_MODULES
+from dlcore.runtime.tasks import REGISTRY, Task
+for name in TASK_MODULES:
+    importlib.import_module(name)
+print(json.dumps({
+    "registered": {name: f"{fn.__module__}.{fn.__name__}" for name, fn in REGISTRY.items()},
+    "tasks": [task.value for task in Task],
+}))
+"""
 
-def test_every_dlcore_module_imports_with_streamlit_blocked() -> None:
-    imported = int(run_python(BLOCKED_IMPORT_SCRIPT))
-    assert imported == len(list(pkgutil.walk_packages(dlcore.__path__, "dlcore.")))
+STREAMLIT_ROLES = {"page.py", "views.py"}
+KERAS_ROLES = {"tasks.py"}
 
 
-def imported_modules(path) -> set[str]:
+def source_files() -> list[Path]:
+    roots = [ROOT / "dlcore", ROOT / "ui", ROOT / "lessons", ROOT / "pages"]
+    return [ROOT / "app.py", *(path for root in roots for path in sorted(root.rglob("*.py")))]
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -35,41 +66,77 @@ def imported_modules(path) -> set[str]:
     return names
 
 
-def server_side_files():
-    return [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+def top_packages(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in imported_modules(path)}
 
 
-def keras_modules() -> set[str]:
-    """dlcore modules that import Keras or TensorFlow at top level."""
-    found = set()
+def in_lessons(path: Path) -> bool:
+    return path.relative_to(ROOT).parts[0] == "lessons" and len(path.relative_to(ROOT).parts) == 3
+
+
+def may_use_streamlit(path: Path) -> bool:
+    top = path.relative_to(ROOT).parts[0]
+    return top in {"app.py", "pages", "ui"} or (in_lessons(path) and path.name in STREAMLIT_ROLES)
+
+
+def may_use_keras(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    return parts[:2] == ("dlcore", "runtime") or (in_lessons(path) and path.name in KERAS_ROLES)
+
+
+def test_every_dlcore_module_imports_with_streamlit_blocked() -> None:
+    imported = int(run_python(BLOCKED_IMPORT_SCRIPT))
+    assert imported == len(list(pkgutil.walk_packages(dlcore.__path__, "dlcore.")))
+
+
+def test_the_core_never_imports_the_lessons_or_the_ui() -> None:
     for path in (ROOT / "dlcore").rglob("*.py"):
-        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-        if any(n.split(".")[0] in {"keras", "tensorflow"} for n in imported_modules(path)):
-            found.add(module)
-    return found
+        assert not top_packages(path) & {"streamlit", "ui", "lessons"}, module_name(path)
 
 
-def test_app_pages_and_ui_never_import_keras_directly_or_via_dlcore() -> None:
-    heavy = keras_modules()
-    assert "dlcore.training" in heavy  # the check can see a Keras module
-    for path in server_side_files():
-        names = imported_modules(path)
-        offenders = {n for n in names if n.split(".")[0] in {"keras", "tensorflow"}} | (names & heavy)
-        assert not offenders, f"{path.name} imports {offenders}"
+def test_streamlit_only_in_pages_ui_and_lesson_pages_and_views() -> None:
+    users = {module_name(p) for p in source_files() if "streamlit" in top_packages(p)}
+    assert "lessons.wine.page" in users and "ui.live" in users  # the check can see Streamlit
+    offenders = {module_name(p) for p in source_files() if "streamlit" in top_packages(p) and not may_use_streamlit(p)}
+    assert not offenders, f"Streamlit outside pages, ui/ and lesson pages/views: {offenders}"
 
 
-def test_dlcore_light_modules_do_not_import_keras_modules() -> None:
-    heavy = keras_modules()
-    for path in (ROOT / "dlcore").rglob("*.py"):
-        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-        if module in heavy:
+def test_keras_only_in_the_runtime_and_lesson_tasks() -> None:
+    users = {module_name(p) for p in source_files() if top_packages(p) & {"keras", "tensorflow"}}
+    assert {"dlcore.runtime.training", "lessons.neuron.tasks"} <= users  # the check can see Keras
+    offenders = {module_name(p) for p in source_files() if top_packages(p) & {"keras", "tensorflow"} and not may_use_keras(p)}
+    assert not offenders, f"Keras outside dlcore/runtime and lesson tasks: {offenders}"
+
+
+def test_nothing_the_server_imports_pulls_in_a_keras_module() -> None:
+    heavy = {module_name(p) for p in source_files() if may_use_keras(p) and top_packages(p) & {"keras", "tensorflow"}}
+    for path in source_files():
+        if module_name(path) in heavy:
             continue
-        assert not (imported_modules(path) & heavy), f"{module} pulls in a Keras module"
+        assert not imported_modules(path) & heavy, f"{module_name(path)} pulls in {imported_modules(path) & heavy}"
 
 
-def test_pages_are_in_pages_folder_with_url_names() -> None:
-    from dlcore.lessons import LESSONS
+def test_lessons_never_import_one_another() -> None:
+    for path in (ROOT / "lessons").rglob("*.py"):
+        if not in_lessons(path):
+            continue
+        own = path.relative_to(ROOT).parts[1]
+        others = {n for n in imported_modules(path) if n.startswith("lessons.") and n.split(".")[1] != own}
+        assert not others, f"{module_name(path)} borrows from another lesson: {others}"
 
+
+def test_every_task_is_registered_once_by_a_task_module() -> None:
+    found = json.loads(run_python(REGISTRY_SCRIPT))
+    assert sorted(found["registered"]) == sorted(found["tasks"]), "a Task without a function, or a stray name"
+    for name, where in found["registered"].items():
+        module = where.rsplit(".", 1)[0]
+        assert module.startswith("dlcore.runtime.") or module.endswith(".tasks"), (name, where)
+
+
+def test_pages_are_two_line_entries_with_url_names() -> None:
     for lesson in LESSONS:
         assert lesson.script.startswith("pages/")
         assert lesson.script.split("_", 1)[1] == f"{lesson.slug}.py"
+        package = lesson.slug.replace("-", "_")
+        assert imported_modules(ROOT / lesson.script) == {f"lessons.{package}.page"}
+        assert (ROOT / "lessons" / package / "page.py").is_file()

@@ -11,12 +11,12 @@ import pytest
 
 from dlcore import budget
 from dlcore.budget import check_budget, estimate, split_sizes
-from dlcore.classification import SUGGESTIONS
 from dlcore.data import TABLE_CLASSIFIERS, classification_split, wine_split
 from dlcore.experiments import EXPERIMENTS
 from dlcore.presets import CLASSIFIER_PRESETS, WINE_PRESETS
 from dlcore.spec import MAX_EPOCHS, ModelSpec, TrainConfig
 from dlcore.toy_data import TOY_KINDS
+from lessons.classification.model import SUGGESTIONS
 from tests.conftest import open_page
 from tests.hostile import csv_bytes, rendered_text
 

@@ -12,13 +12,14 @@ import sys
 import numpy as np
 import pytest
 
-from dlcore.classification import SUGGESTIONS, auc, confusion, majority_accuracy, roc_curve
 from dlcore.data import data_split
+from dlcore.runtime.tasks import Task
 from dlcore.text import t
 from dlcore.toy_data import GRID_SIZE, Grid, grid_for
+from lessons.classification.model import SUGGESTIONS, auc, confusion, majority_accuracy, roc_curve
 from tests.conftest import open_page, run_until
 
-TRAIN = "dlcore.training:run_training"
+TRAIN = Task.TRAIN
 PAGE = "pages/8_classification.py"
 
 

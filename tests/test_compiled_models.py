@@ -13,11 +13,11 @@ from tests.conftest import run_python
 REUSE_SCRIPT = """
 import json
 import keras, numpy as np, tensorflow as tf
-from dlcore.compiled_models import CompiledModels
+from dlcore.runtime.compiled_models import CompiledModels
 from dlcore.data import data_split
-from dlcore.keras_build import build_model, build_optimizer
+from dlcore.runtime.keras_build import build_model, build_optimizer
 from dlcore.spec import ModelSpec, TrainConfig
-from dlcore.training import _metrics
+from dlcore.runtime.training import _metrics
 
 split = data_split({"dataset": "wine"})
 spec = ModelSpec(n_inputs=11, units=(32, 16), dropout=0.3, batchnorm="after")
@@ -78,7 +78,7 @@ def test_reused_model_trains_exactly_like_a_fresh_keras_model() -> None:
 
 CANCELLED_SCRIPT = """
 import json
-from dlcore.compiled_models import CompiledModels
+from dlcore.runtime.compiled_models import CompiledModels
 from dlcore.spec import ModelSpec, TrainConfig
 cache = CompiledModels()
 spec, config = ModelSpec(n_inputs=3, units=(4,)), TrainConfig(seed=2)
@@ -98,7 +98,7 @@ def test_steps_per_execution_is_one_epoch_capped() -> None:
     # steps_per_execution lives in the worker-side module; its arithmetic is checked here by hand:
     # 1,119 training rows of the course's split in batches of 256 are 5 batches (⌈1119 / 256⌉).
     out = run_python(
-        "from dlcore.training import steps_per_execution as s; "
+        "from dlcore.runtime.training import steps_per_execution as s; "
         "print([s(1119, 256), s(1119, 2048), s(550_000, 256), s(1, 1)])"
     )
     assert out == "[5, 1, 16, 1]"

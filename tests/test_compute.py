@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dlcore.result_cache import ResultCache, keras_version
+from dlcore.runtime.result_cache import ResultCache, keras_version
 from dlcore.text import t
 from ui import compute as compute_module
 
-TASK = "dlcore.activations_tasks:run_curves"
+TASK = "lessons.activations.tasks:run_curves"
 
 
 def test_results_are_kept_by_task_settings_and_version(tmp_path: Path) -> None:
@@ -121,7 +121,7 @@ def _page_with_two_computations() -> None:
 
     for name in ("relu", "tanh"):
         try:
-            compute("dlcore.activations_tasks:run_curves", {"names": [name]})
+            compute("lessons.activations.tasks:run_curves", {"names": [name]})
         except ComputeError as exc:
             show_compute_error(exc, "en")
 

@@ -66,9 +66,9 @@ def test_readme_commands_are_what_ci_runs() -> None:
 
 
 def test_requirements_are_pinned_and_cpu_tensorflow_on_linux_x86() -> None:
-    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines() if l and not l.startswith("#")]
+    lines = [row for row in (ROOT / "requirements.txt").read_text().splitlines() if row and not row.startswith("#")]
     assert all("==" in line for line in lines)
-    assert any(l.startswith("tensorflow-cpu==") and 'platform_machine == "x86_64"' in l for l in lines)
+    assert any(row.startswith("tensorflow-cpu==") and 'platform_machine == "x86_64"' in row for row in lines)
 
 
 def test_container_keeps_its_data_in_a_volume_owned_by_the_app_user() -> None:
@@ -82,8 +82,9 @@ def test_container_keeps_its_data_in_a_volume_owned_by_the_app_user() -> None:
 
 
 def test_readme_lists_every_limit_with_the_values_the_code_uses() -> None:
-    from dlcore import budget, model_store
-    from dlcore.runs import RUN_CAP
+    from dlcore import budget
+    from dlcore.runtime import model_store
+    from dlcore.runtime.runs import RUN_CAP
     from dlcore.spec import MAX_EPOCHS, MAX_PARAMS, MAX_WIDTH
     from dlcore.upload import MAX_COLUMNS, MIN_ROWS
 

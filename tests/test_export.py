@@ -52,7 +52,7 @@ def run_script(code: str, tmp_path: Path) -> dict:
         env={"MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    line = next(l for l in proc.stdout.splitlines() if l.startswith("EXPORT-REPORT "))
+    line = next(row for row in proc.stdout.splitlines() if row.startswith("EXPORT-REPORT "))
     return {**json.loads(line.split(" ", 1)[1]), "stdout": proc.stdout, "stderr": proc.stderr}
 
 

@@ -206,7 +206,7 @@ def test_exported_script_reads_hostile_names_as_string_literals(name: str, class
     assert read == [f"{name}.csv"]
     assert list(namespace["X_train"].columns) == ["f"] and namespace["y_train"].name == name
     if not classification:
-        (line,) = [l for l in sections["Plot the learning curves"].splitlines() if l.startswith("print(")]
+        (line,) = [row for row in sections["Plot the learning curves"].splitlines() if row.startswith("print(")]
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(line, "exported.py", "exec"), {"best": 0.25, "span": 2.0})  # noqa: S102

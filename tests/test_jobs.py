@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from dlcore.jobs import CANCELLED, DONE, FAILED, WorkerPool
+from dlcore.runtime.pool import CANCELLED, DONE, FAILED, WorkerPool
 
-TICKS = "dlcore.diagnostic_tasks:ticks"
+TICKS = "test.ticks"
+FAKE_TASKS = ("tests.fake_tasks",)
 
 
 def wait_finished(pool: WorkerPool, job_id: str, timeout: float = 60.0):
@@ -38,7 +39,7 @@ def wait_idle(pool: WorkerPool, timeout: float = 60.0) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[WorkerPool]:
-    pool = WorkerPool(size=2, idle_timeout=30, cancel_grace=3)
+    pool = WorkerPool(size=2, idle_timeout=30, cancel_grace=3, task_modules=FAKE_TASKS)
     assert pool.wait_ready(180)
     yield pool
     pool.shutdown()
@@ -102,21 +103,23 @@ def test_cancel_running_job_keeps_partial_stream(pool: WorkerPool) -> None:
 
 def test_error_inside_job_is_reported_and_worker_reused(pool: WorkerPool) -> None:
     pids = set(pool.worker_pids())
-    snapshot = wait_finished(pool, pool.submit("dlcore.diagnostic_tasks:fail", {"message": "boom"}))
+    snapshot = wait_finished(pool, pool.submit("test.fail", {"message": "boom"}))
     assert snapshot.state == FAILED
     assert "boom" in snapshot.error["message"]
     assert wait_finished(pool, pool.submit(TICKS, {"n": 1})).state == DONE
     assert set(pool.worker_pids()) == pids, "a task error must not cost a worker"
 
 
-def test_only_dlcore_tasks_can_run(pool: WorkerPool) -> None:
-    snapshot = wait_finished(pool, pool.submit("os:system", {"cmd": "true"}))
-    assert snapshot.state == FAILED and "not a dlcore task" in snapshot.error["message"]
+@pytest.mark.parametrize("name", ["os:system", "tests.fake_tasks:ticks", "train"])
+def test_only_registered_tasks_can_run(pool: WorkerPool, name: str) -> None:
+    # A module path is not a name, and "train" is not among this pool's task modules.
+    snapshot = wait_finished(pool, pool.submit(name, {"cmd": "true"}))
+    assert snapshot.state == FAILED and "not a registered task" in snapshot.error["message"]
 
 
 def test_crashed_worker_is_replaced_and_job_fails_clearly(pool: WorkerPool) -> None:
     restarts = pool.stats()["restarts"]
-    snapshot = wait_finished(pool, pool.submit("dlcore.diagnostic_tasks:die", {"code": 7}))
+    snapshot = wait_finished(pool, pool.submit("test.die", {"code": 7}))
     assert snapshot.state == FAILED
     assert snapshot.error == {"key": "job.worker_crashed", "values": {"code": 7}}
     assert len(snapshot.events) == 1
@@ -127,7 +130,7 @@ def test_crashed_worker_is_replaced_and_job_fails_clearly(pool: WorkerPool) -> N
 
 def test_stuck_job_is_killed_after_cancel_grace(pool: WorkerPool) -> None:
     wait_idle(pool)
-    job_id = pool.submit("dlcore.diagnostic_tasks:ignore_cancel", {"seconds": 60})
+    job_id = pool.submit("test.ignore_cancel", {"seconds": 60})
     while pool.snapshot(job_id).state != "running":
         time.sleep(0.01)
     pool.cancel(job_id)
@@ -138,7 +141,7 @@ def test_stuck_job_is_killed_after_cancel_grace(pool: WorkerPool) -> None:
 
 
 def test_job_nobody_polls_is_cancelled_and_frees_its_worker() -> None:
-    pool = WorkerPool(size=1, idle_timeout=1.0, cancel_grace=3)
+    pool = WorkerPool(size=1, idle_timeout=1.0, cancel_grace=3, task_modules=FAKE_TASKS)
     try:
         assert pool.wait_ready(180)
         job_id = pool.submit(TICKS, {"n": 1000, "delay": 0.02})
@@ -168,7 +171,7 @@ def test_many_sessions_submitting_at_once_each_get_their_own_history(pool: Worke
 
 
 def test_shutdown_stops_every_worker() -> None:
-    pool = WorkerPool(size=2)
+    pool = WorkerPool(size=2, task_modules=FAKE_TASKS)
     assert pool.wait_ready(180)
     pids = pool.worker_pids()
     pool.shutdown()
@@ -178,7 +181,7 @@ def test_shutdown_stops_every_worker() -> None:
 
 
 def test_worker_past_the_memory_threshold_is_recycled_between_jobs() -> None:
-    pool = WorkerPool(size=1, max_rss_mb=1.0)  # every worker is "too big" after its job
+    pool = WorkerPool(size=1, max_rss_mb=1.0, task_modules=FAKE_TASKS)  # every worker is "too big" after its job
     try:
         assert pool.wait_ready(180)
         first_pid = pool.worker_pids()[0]

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from dlcore import model_store, paths
-from dlcore.model_store import model_path, new_model_id, prune, read_model, saved_model
-from dlcore.runs import RunRecord
+from dlcore import paths
+from dlcore.runtime import model_store
+from dlcore.runtime.model_store import model_path, new_model_id, prune, read_model, saved_model
+from dlcore.runtime.runs import RunRecord
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from tests.conftest import open_page
 
@@ -135,7 +137,7 @@ def test_a_trained_model_is_saved_owner_only(run_task) -> None:
         "data": {"dataset": "wine"},
         "model_id": model_id,
     }
-    run_task("dlcore.training:run_training", payload)
+    run_task(Task.TRAIN, payload)
     path = saved_model(model_id)
     assert path is not None and path.parent == Path(os.environ["DLP_DATA_DIR"]) / "models"
     assert mode(path) == 0o600 and mode(path.parent) == 0o700

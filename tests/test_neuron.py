@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dlcore.data import DATA_DIR
-from dlcore.neuron import FIT_TASK
+from dlcore.runtime.tasks import Task
 from tests.conftest import open_page
 
 PAGE = "pages/1_neuron.py"
@@ -40,7 +40,7 @@ def test_dense_1_recovers_a_known_line(run_task) -> None:
     x = rng.uniform(-1, 1, 200)
     y = 3 * x + 1 + rng.normal(0, 0.1, 200)
     payload = {"x": x[:, None].tolist(), "y": y.tolist(), "w0": [0.0], "b0": 0.0, "epochs": 30, "learning_rate": 0.1}
-    result = run_task(FIT_TASK, payload)
+    result = run_task(Task.NEURON_FIT, payload)
     (w_ref, b_ref), *_ = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)
     w, b = result["weights"][-1][0], result["biases"][-1]
     assert abs(w - w_ref) < 0.03 and abs(b - b_ref) < 0.03

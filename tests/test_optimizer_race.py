@@ -14,10 +14,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from conftest import open_page
-from dlcore import gradient_descent
-from dlcore.optimizer_race import (
+
+from dlcore.runtime.tasks import Task
+from dlcore.spec import SettingError
+from dlcore.text import t
+from lessons.gradient_descent import model as gradient_descent
+from lessons.optimizers.model import (
     CONTOUR_GRID,
     CONTOUR_LEVELS,
     RACERS,
@@ -29,11 +32,9 @@ from dlcore.optimizer_race import (
     suggested_hypers,
     winner,
 )
-from dlcore.spec import SettingError
-from dlcore.text import t
 from ui.compute import compute
 
-TASK = "dlcore.optimizer_race_tasks:run_race"
+TASK = Task.OPTIMIZER_RACE
 
 
 def race(surface: str, start: list[float], steps: int, racers: dict[str, dict[str, float]]) -> dict[str, Any]:
@@ -235,7 +236,7 @@ def test_outcome_cuts_a_divergent_path_and_counts_steps_to_stay_within_tolerance
 def test_keras_sgd_is_plain_gradient_descent_on_the_course_function(learning_rate: float) -> None:
     result = race("course", [-2.5], 30, {"sgd": {"learning_rate": learning_rate}})
     path = np.array(result["paths"]["sgd"])[:, 0]
-    # dlcore.gradient_descent.descent is the closed form x ← x − η(10x − 2).
+    # lessons.gradient_descent.model.descent is the closed form x ← x − η(10x − 2).
     expected = gradient_descent.descent(keras_lr(learning_rate), -2.5, 30)
     np.testing.assert_allclose(path, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(result["losses"]["sgd"], gradient_descent.f(expected), rtol=1e-12)

@@ -14,11 +14,12 @@ from dlcore.diagnosis import diagnose
 from dlcore.experiments import EXPERIMENTS, EXPERIMENTS_BY_KEY, in_group
 from dlcore.export import model_code
 from dlcore.keras_code import keras_code
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig
 from tests.conftest import ROOT, open_page, run_until
 from ui.diagnosis_view import verdict_label
 
-TRAIN = "dlcore.training:run_training"
+TRAIN = Task.TRAIN
 PAGE = "pages/7_overfitting.py"
 ENV = {"PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"}
 
@@ -125,7 +126,7 @@ GRADIENT_SCRIPT = """
 import json
 import numpy as np
 import keras
-from dlcore.probes import GradientProbe
+from dlcore.runtime.probes import GradientProbe
 keras.utils.set_random_seed(1)
 model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)])
 rng = np.random.default_rng(0)

@@ -18,8 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.data import DATA_DIR
-from dlcore.optimizer_race import RACERS, SURFACES
 from dlcore.text import t
+from lessons.optimizers.model import RACERS, SURFACES
 from tests.test_links import open_link, toasts
 
 NEURON = "pages/1_neuron.py"

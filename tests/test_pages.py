@@ -25,7 +25,7 @@ def lesson_title(slug: str) -> str:
     return t(f"lesson.{slug}.title")
 
 
-@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.available], ids=lambda l: l.slug)
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSONS if lesson.available], ids=lambda lesson: lesson.slug)
 def test_every_lesson_page_renders(lesson) -> None:
     at = open_page(lesson.script)
     assert not at.exception, at.exception

@@ -23,9 +23,9 @@ import plotly.graph_objects as go
 import pytest
 import streamlit
 
-from dlcore.gradient_descent import descent, descent_figure
-from dlcore.optimizer_race import RACERS, SURFACES, outcome, race_figure
-from dlcore.sgd import START, SgdSettings, make_data, minibatch_schedule, sgd_figure
+from lessons.gradient_descent.model import descent, descent_figure
+from lessons.optimizers.model import RACERS, SURFACES, outcome, race_figure
+from lessons.sgd.model import START, SgdSettings, make_data, minibatch_schedule, sgd_figure
 from ui.charts import project
 
 LANGS = ("en", "zh-TW")

@@ -13,14 +13,15 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from conftest import open_page
-from dlcore.sgd import B_RANGE, START, W_RANGE, SgdSettings, make_data, minibatch_schedule
+
+from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
+from lessons.sgd.model import B_RANGE, START, W_RANGE, SgdSettings, make_data, minibatch_schedule
 from ui.compute import compute
 
-TASK = "dlcore.sgd_tasks:run_sgd"
+TASK = Task.SGD_RUN
 
 
 def run(**settings: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ SPECS = [
 
 KERAS_SCRIPT = """
 import json, sys
-from dlcore.keras_build import build_model
+from dlcore.runtime.keras_build import build_model
 from dlcore.spec import ModelSpec
 out = []
 for fields in json.loads(sys.stdin.read()):

@@ -9,11 +9,12 @@ from dataclasses import asdict
 
 import pytest
 
-from dlcore.jobs import DONE
+from dlcore.runtime.pool import DONE
+from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig
 from tests.conftest import run_python
 
-TRAIN = "dlcore.training:run_training"
+TRAIN = Task.TRAIN
 
 
 def payload(model: ModelSpec, train: TrainConfig) -> dict:
@@ -25,7 +26,8 @@ SMALL = ModelSpec(n_inputs=11, units=(16,))
 CALLBACK_SCRIPT = """
 import json, math
 import keras
-from dlcore.training import LiveHistory
+from dlcore.runtime.training import LiveHistory
+from dlcore.runtime.tasks import Task
 sent, stop = [], {"flag": False}
 cb = LiveHistory(lambda kind, data: sent.append((kind, data)), lambda: stop["flag"])
 model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])

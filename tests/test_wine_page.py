@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from tests.test_links import open_link, toasts
 from tests.conftest import open_page, run_until
+from tests.test_links import open_link, toasts
 
 PAGE = "pages/6_wine.py"
 
@@ -229,7 +229,7 @@ def test_trained_model_downloads_and_predicts_a_validation_wine() -> None:
     run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
     assert not at.exception
     run = at.session_state["runs"]["wine"][-1]
-    from dlcore.model_store import saved_model
+    from dlcore.runtime.model_store import saved_model
 
     saved = saved_model(run.meta["model_id"])
     assert saved is not None and saved.stat().st_size > 1000

@@ -8,12 +8,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from dlcore.charts import NORMAL, PROJECTOR, ChartStyle, layout_animation
-
-
-def chart_style() -> ChartStyle:
-    """The session's chart sizes: ``PROJECTOR`` when projector mode is on."""
-    return PROJECTOR if st.session_state.get("projector") else NORMAL
+from dlcore.figures.animation import layout_animation
+from dlcore.figures.style import NORMAL, PROJECTOR
 
 
 def show(fig: go.Figure, *, key: str, where: Any = None) -> None:

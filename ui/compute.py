@@ -4,7 +4,7 @@ Lesson pages need Keras for a fraction of a second at a time: an activation
 curve and its derivative, an optimizer's trajectory, a one-neuron fit. Those
 run as jobs in a separate one-worker pool, so they never queue behind long
 trainings. Their results are cached per settings for every session, in
-memory and on disk (``dlcore.result_cache``), so a restarted server shows a
+memory and on disk (``dlcore.runtime.result_cache``), so a restarted server shows a
 page that was shown before without waiting for a worker to import TensorFlow.
 A page that needs a new result while the worker is still starting is not
 held up: it says so, and fills in by itself once the worker is ready.
@@ -19,9 +19,10 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore.jobs import DONE, WorkerPool
-from dlcore.result_cache import ResultCache
+from dlcore.runtime.pool import DONE, WorkerPool
+from dlcore.runtime.result_cache import ResultCache
 from dlcore.text import error_text, t
+from lessons import TASK_MODULES
 
 WARMING_WAIT_SECONDS = 2.0  # how long a session waits for a starting worker before saying so
 WARMING_POLL_SECONDS = 1.0
@@ -54,7 +55,7 @@ def get_compute_pool() -> WorkerPool:
     Its worker gives away less priority than the trainers (nice 5 against
     10): a student waits for its answer.
     """
-    return WorkerPool(size=int(os.environ.get("DLP_COMPUTE_WORKERS", "1")), niceness=5)
+    return WorkerPool(size=int(os.environ.get("DLP_COMPUTE_WORKERS", "1")), niceness=5, task_modules=TASK_MODULES)
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,7 +99,7 @@ def compute(task: str, payload: dict[str, Any], *, timeout: float = 120.0) -> di
     """Runs a dlcore task in the compute pool and returns its result (cached).
 
     Args:
-        task: ``"dlcore.module:function"``, called as
+        task: A registered task (``dlcore.runtime.tasks.Task``), called as
             ``function(payload, emit, should_stop)`` in a worker.
         payload: JSON-serialisable arguments (the cache key).
         timeout: Seconds before giving up (the job is cancelled).

@@ -9,8 +9,8 @@ from dlcore.lessons import LESSONS
 from dlcore.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from ui import controls
 from ui.compute import get_compute_pool
-from ui.pool import get_pool
 from ui.experiment_queue import advance_all
+from ui.pool import get_pool
 from ui.session_jobs import harvest_all
 from ui.share_view import share_section
 

@@ -17,9 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dlcore.charts import loss_figure, runs_figure
-from dlcore.jobs import JobSnapshot
-from dlcore.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
+from dlcore.figures.curves import loss_figure, runs_figure
+from dlcore.runtime.pool import JobSnapshot
+from dlcore.runtime.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
+from dlcore.runtime.tasks import Task
 from dlcore.text import error_text, t
 from ui.charts import memoized
 from ui.pool import get_pool
@@ -29,7 +30,6 @@ from ui.session_jobs import active_job, clear_runs, poll, runs, start_job
 WAIT_POLL_SECONDS = 1.5
 START_POLL_SECONDS = 0.2
 STREAM_POLL_SECONDS = 0.5
-TRAIN_TASK = "dlcore.training:run_training"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class LiveFrame:
 
 
 def default_curves(frame: LiveFrame, lang: str) -> go.Figure:
-    """Training and validation loss (``dlcore.charts.loss_figure``), the best
+    """Training and validation loss (``dlcore.figures.curves.loss_figure``), the best
     epoch and EarlyStopping's stop marked once the run is over."""
     result = (frame.record.result or {}) if frame.record is not None else {}
     previous = frame.previous
@@ -81,7 +81,7 @@ def train_buttons(
     lang: str,
     *,
     job: Callable[[], tuple[dict[str, Any], dict[str, Any]]] | None,
-    task: str = TRAIN_TASK,
+    task: Task = Task.TRAIN,
 ) -> None:
     """The Train button (key ``train``); disabled while a run is active or
     the settings are invalid (``job`` is None).

@@ -6,7 +6,8 @@ import gc
 
 import streamlit as st
 
-from dlcore.jobs import WorkerPool
+from dlcore.runtime.pool import WorkerPool
+from lessons import TASK_MODULES
 
 
 @st.cache_resource(show_spinner=False)
@@ -19,7 +20,7 @@ def get_pool() -> WorkerPool:
     Returns:
         The pool.
     """
-    pool = WorkerPool()
+    pool = WorkerPool(task_modules=TASK_MODULES)
     # Once per server process, after the first page imported the libraries:
     # their objects (~140,000) live as long as the process, so moving them out
     # of the collector's generations makes every later full collection cheap.

@@ -2,7 +2,7 @@
 
 ``st.session_state["jobs"]`` maps a page slug to its active job (id and the
 settings it was started with); ``st.session_state["runs"]`` maps a page slug
-to that page's run history (``dlcore.runs.RunRecord`` list, newest last).
+to that page's run history (``dlcore.runtime.runs.RunRecord`` list, newest last).
 Harvesting moves a finished job into the history exactly once, whichever
 fragment sees it first.
 """
@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore.jobs import JobSnapshot
-from dlcore.runs import RUN_CAP, RunRecord, add_run, record_from_snapshot
+from dlcore.runtime.pool import JobSnapshot
+from dlcore.runtime.runs import RUN_CAP, RunRecord, add_run, record_from_snapshot
 from ui.pool import get_pool
 
 

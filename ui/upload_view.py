@@ -19,6 +19,7 @@ from dlcore.data import SplitData, split_and_scale
 from dlcore.export import DataSource
 from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 from dlcore.markup import md
+from dlcore.text import t
 from dlcore.upload import (
     TargetResult,
     UploadResult,
@@ -27,7 +28,6 @@ from dlcore.upload import (
     read_csv_upload,
     suggest_threshold,
 )
-from dlcore.text import t
 from ui import controls
 
 

@@ -1,0 +1,161 @@
+"""Run records: what a session keeps of each finished or stopped run.
+
+Only histories and small metadata are kept (never models), at most
+``RUN_CAP`` runs per page, so a class of sessions stays light on the server.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from dlcore.runtime.pool import DONE, JobSnapshot
+
+RUN_CAP = 20
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run.
+
+    Attributes:
+        number: 1, 2, … within the session and page.
+        meta: Settings the run was started with (``model``, ``train`` dicts…).
+        history: Per-epoch metrics, ``{"loss": [...], "val_loss": [...], ...}``.
+        result: The task's result without bulky arrays (None if it failed).
+        predictions: Validation predictions of the final model (may be empty).
+        error: The job's error payload, if it failed or was cancelled early.
+        seconds: Training time per epoch reported by the worker.
+        extras: Probe results: ``"gradients"`` (``[[epoch, [mean |grad| per
+            Dense layer]], ...]``) and ``"boundary"`` (the returned model's
+            grid, ``{"epoch", "p"}``; only the newest run keeps it).
+    """
+
+    number: int
+    meta: dict[str, Any]
+    history: dict[str, list[float]]
+    result: dict[str, Any] | None
+    predictions: list[float] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    seconds: list[float] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.history.get("loss", []))
+
+    @property
+    def stop_reason(self) -> str:
+        if self.result is None:
+            return "failed"
+        return str(self.result.get("stop_reason", "completed"))
+
+    def best(self, metric: str = "val_loss") -> tuple[float, int] | None:
+        """Lowest finite value of a metric and its epoch (1-based)."""
+        values = [(v, e) for e, v in enumerate(self.history.get(metric, []), 1) if math.isfinite(v)]
+        return min(values) if values else None
+
+
+def history_from_events(events: tuple[tuple[str, dict[str, Any]], ...]) -> dict[str, list[float]]:
+    """Gathers ``"epoch"`` events into History-style lists (like ``history.history``).
+
+    Args:
+        events: A job snapshot's events.
+
+    Returns:
+        ``{metric: [value per epoch]}``.
+    """
+    history: dict[str, list[float]] = {}
+    for kind, data in events:
+        if kind != "epoch":
+            continue
+        for name, value in data["logs"].items():
+            history.setdefault(name, []).append(float(value))
+    return history
+
+
+def epoch_seconds(events: tuple[tuple[str, dict[str, Any]], ...]) -> list[float]:
+    """Time since training began at the end of each epoch."""
+    return [float(data["seconds"]) for kind, data in events if kind == "epoch"]
+
+
+def probe_series(events: tuple[tuple[str, dict[str, Any]], ...], name: str) -> list[tuple[int, Any]]:
+    """A probe's reports as ``(epoch, value)`` pairs, in epoch order.
+
+    Args:
+        events: A job snapshot's events.
+        name: The probe's key in the epoch messages (``"gradients"``, ``"boundary"``).
+
+    Returns:
+        The epochs at which the probe reported and what it reported.
+    """
+    return [(int(data["epoch"]), data[name]) for kind, data in events if kind == "epoch" and name in data]
+
+
+def latest_probe(events: tuple[tuple[str, dict[str, Any]], ...], name: str) -> Any | None:
+    """The most recent report of a probe, or None."""
+    for kind, data in reversed(events):
+        if kind == "epoch" and name in data:
+            return data[name]
+    return None
+
+
+# Result entries kept outside RunRecord.result (bulky, drawn only for the newest run).
+_BULKY = ("valid_predictions", "boundary")
+
+
+def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapshot) -> RunRecord:
+    """Turns a finished job into a run record.
+
+    Args:
+        number: Run number in the session.
+        meta: Settings the run was started with.
+        snapshot: The finished job.
+
+    Returns:
+        The record.
+    """
+    result = None
+    predictions: list[float] = []
+    extras: dict[str, Any] = {}
+    gradients = probe_series(snapshot.events, "gradients")
+    if gradients:
+        extras["gradients"] = [[epoch, list(values)] for epoch, values in gradients]
+    boundary = latest_probe(snapshot.events, "boundary")
+    if snapshot.state == DONE and snapshot.result is not None:
+        result = {k: v for k, v in snapshot.result.items() if k not in _BULKY}
+        predictions = list(snapshot.result.get("valid_predictions", []))
+        boundary = snapshot.result.get("boundary", boundary)
+    if boundary is not None:
+        extras["boundary"] = boundary
+    return RunRecord(
+        number=number,
+        meta=meta,
+        history=history_from_events(snapshot.events),
+        result=result,
+        predictions=predictions,
+        error=snapshot.error,
+        seconds=epoch_seconds(snapshot.events),
+        extras=extras,
+    )
+
+
+def add_run(runs: list[RunRecord], record: RunRecord, cap: int = RUN_CAP) -> list[RunRecord]:
+    """Appends a run, keeping the newest ``cap``; only the newest keeps its
+    predictions and boundary grid (they are only drawn for the latest run)."""
+    slim = [
+        replace(r, predictions=[], extras={k: v for k, v in r.extras.items() if k != "boundary"})
+        if r.predictions or "boundary" in r.extras
+        else r
+        for r in runs
+    ]
+    return [*slim, record][-cap:]
+
+
+def eta_seconds(seconds: list[float], total_epochs: int) -> float | None:
+    """Remaining time from the mean epoch time so far, or None before epoch 1."""
+    if not seconds:
+        return None
+    per_epoch = seconds[-1] / len(seconds)
+    return per_epoch * max(total_epochs - len(seconds), 0)

@@ -1,0 +1,199 @@
+"""Optimizer race: keras.optimizers classes race across loss surfaces."""
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dlcore.runtime.tasks import Task
+from dlcore.spec import SettingError
+from dlcore.text import t
+from lessons.optimizers.model import (
+    DEFAULT_SURFACE,
+    DEFAULT_TOLERANCE,
+    HYPERS,
+    MAX_STEPS,
+    RACER_HYPERS,
+    RACERS,
+    STORIES,
+    SURFACES,
+    TOLERANCES,
+    RaceSettings,
+    hyper_key,
+    keras_code,
+    loss_figure,
+    outcome_table,
+    outcomes,
+    race_figure,
+    story_state,
+    suggested_state,
+    winner,
+)
+from ui import controls
+from ui.charts import show
+from ui.compute import ComputeError, compute, show_compute_error
+from ui.frame import page_end, page_frame
+
+
+def render() -> None:
+    """Lay out the page, top to bottom (served by ``pages/5_optimizers.py``)."""
+    PAGE = "optimizers"
+    HYPER_BLOCK_PX = 240  # width of one optimizer's settings
+
+    lang = page_frame(PAGE)
+    state = st.session_state
+
+
+    def apply(values: dict[str, Any], story: str | None = None) -> None:
+        """Button and selectbox callbacks: put values into the widgets."""
+        for key, value in values.items():
+            state[key] = value
+        state["race_story"] = story
+
+
+    st.title(f"🏁 {t('lesson.optimizers.title', lang)}")
+    controls.explain(t("race.intro", lang))
+
+    # Rows wrap onto more lines when the page is narrow (a projector's large type).
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(t("race.story", lang), width="content")
+        for story in STORIES:
+            st.button(
+                t(f"race.story.{story}", lang), key=f"race_story_{story}", on_click=lambda s=story: apply(story_state(s), s)
+            )
+        st.button(
+            t("race.suggest", lang),
+            key="race_suggest",
+            on_click=lambda: apply(suggested_state(state.get("race_surface", DEFAULT_SURFACE))),
+            help=t("race.suggest_help", lang),
+        )
+
+    surface_key = controls.selectbox(
+        t("race.surface", lang),
+        list(SURFACES),
+        index=list(SURFACES).index(DEFAULT_SURFACE),
+        key="race_surface",
+        format_func=lambda k: t(f"race.surface.{k}.name", lang),
+        on_change=lambda: apply(suggested_state(state["race_surface"])),
+    )
+    chosen = controls.multiselect(
+        t("race.optimizers", lang),
+        list(RACERS),
+        default=list(RACERS),
+        key="race_optimizers",
+        format_func=lambda k: t(f"optimizer.{k}", lang),
+    )
+    surface = SURFACES[surface_key]
+    # Every setting defaults to the surface's suggestion, so a link names only
+    # what differs from it (and a link that picks a surface gets its start point).
+    suggested = suggested_state(surface_key)
+    st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
+
+    with st.container(horizontal=True, gap="medium"):
+        x0 = controls.slider(t("race.x0", lang), *surface.x_range, suggested["race_x0"], step=0.01, key="race_x0")
+        start = [x0]
+        if surface.y_range is not None:
+            y0 = controls.slider(t("race.y0", lang), *surface.y_range, suggested["race_y0"], step=0.01, key="race_y0")
+            start.append(y0)
+        steps = controls.slider(t("race.steps", lang), 10, MAX_STEPS, suggested["race_steps"], step=10, key="race_steps")
+        tol = controls.select_slider(
+            t("race.tol", lang),
+            TOLERANCES,
+            DEFAULT_TOLERANCE,
+            key="race_tol",
+            format_func=lambda v: f"{v:g}",
+            help=t("race.tol_help", lang),
+        )
+
+    st.markdown(f"**{t('race.settings', lang)}**")
+    st.caption(t("race.settings_caption", lang))
+    hyper_row = st.container(horizontal=True, gap="small")
+    racers: dict[str, dict[str, float]] = {}
+    label_rates: dict[str, float] = {}
+    for racer in (r for r in RACERS if r in chosen):
+        lr_key = hyper_key(racer, "learning_rate")
+        label_rates[racer] = state.get(lr_key, suggested[lr_key])
+        title = f"{t(f'optimizer.{racer}', lang)} · η = {label_rates[racer]:g}"
+        with hyper_row.expander(title, width=HYPER_BLOCK_PX):
+            racers[racer] = {
+                name: float(
+                    controls.select_slider(
+                        t(f"race.hyper.{name}", lang),
+                        HYPERS[name].options,
+                        suggested[hyper_key(racer, name)],
+                        key=hyper_key(racer, name),
+                        format_func=lambda v: f"{v:g}",
+                        help=t(f"race.hyper_help.{name}", lang),
+                    )
+                )
+                for name in RACER_HYPERS[racer]
+            }
+    if any(racers[r]["learning_rate"] != label_rates[r] for r in racers):
+        st.rerun()  # a link set a learning rate after its expander's title was drawn
+
+    story = state.get("race_story")
+    if story is not None and STORIES[story][0] == surface_key:
+        st.info(t(f"race.story.{story}_text", lang), icon="📖")
+
+    try:
+        settings = RaceSettings(surface_key, tuple(start), int(steps), racers)
+        with st.spinner(t("compute.running", lang)):
+            result = compute(Task.OPTIMIZER_RACE, settings.to_payload())
+    except SettingError as exc:
+        st.warning(t(exc.key, lang, **exc.values))
+        page_end(lang)
+        st.stop()
+    except ComputeError as exc:
+        show_compute_error(exc, lang)
+        page_end(lang)
+        st.stop()
+
+    results = outcomes(result, surface, tol)
+    first = winner(results)
+    if first is not None:
+        name = t(f"optimizer.{first.racer}", lang)
+        st.success(t("race.winner", lang, tol=f"{tol:g}", name=name, steps=first.steps_to_tol))
+    else:
+        st.info(t("race.no_winner", lang, tol=f"{tol:g}", steps=steps))
+    diverged = [t(f"optimizer.{o.racer}", lang) for o in results if o.diverged_at is not None]
+    if diverged:
+        st.warning(t("race.diverged", lang, names=", ".join(diverged)))
+
+    show(race_figure(surface, results, steps, lang=lang), key="race_chart")
+    show(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart")
+    st.markdown(f"**{t('race.results', lang)}**")
+    steps_column = t("race.table.steps_to_tol", lang, tol=f"{tol:g}")
+    st.dataframe(
+        pd.DataFrame(outcome_table(results, surface, tol, lang)),
+        hide_index=True,
+        width="stretch",
+        # The verdict first, so a narrow page shows it without scrolling sideways.
+        column_order=[
+            t("race.table.optimizer", lang),
+            steps_column,
+            t("race.table.gap", lang),
+            t("race.table.distance", lang),
+            t("race.table.final_loss", lang),
+            t("race.table.final_point", lang),
+        ],
+        column_config={
+            t("race.table.final_loss", lang): st.column_config.NumberColumn(format="%.4g"),
+            t("race.table.gap", lang): st.column_config.NumberColumn(format="%.3e"),
+            t("race.table.distance", lang): st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
+    st.caption(t("race.seconds", lang, count=len(results), steps=steps, seconds=result["seconds"]))
+
+    st.subheader(t("race.how", lang))
+    st.caption(t("race.how_intro", lang))
+    for racer in RACERS:
+        st.markdown(t(f"race.how.{racer}", lang))
+
+    st.subheader(t("race.keras", lang))
+    controls.explain(t("race.keras_note", lang))
+    st.code(
+        "\n".join(f"# {t(f'optimizer.{r}', lang)}\noptimizer = {keras_code(r, racers[r])}" for r in racers),
+        language="python",
+        wrap_lines=True,
+    )
+    page_end(lang)
