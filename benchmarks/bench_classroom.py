@@ -279,7 +279,7 @@ class Newcomer(threading.Thread):
 
     def run(self) -> None:
         try:
-            from tests.browser import chromium_pages
+            from tests.browser.helpers import chromium_pages
 
             with chromium_pages(len(self.at) + 1) as pages:
                 if self.with_baseline:  # the same load on the quiet server first: the reference
@@ -307,14 +307,14 @@ def _chromium_available() -> bool:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return False
-    from tests.browser import CHROMIUM
+    from tests.browser.helpers import CHROMIUM
 
     return os.path.exists(CHROMIUM) or shutil.which(CHROMIUM) is not None
 
 
 # ------------------------------------------------------------------ server
 def _free_port() -> int:
-    from tests.browser import free_port
+    from tests.browser.helpers import free_port
 
     return free_port()
 

@@ -75,7 +75,7 @@ def page() -> Callable[..., AppTest]:
 def compute_worker_ready() -> None:
     """The lesson pages' compute worker is warm before the first page test, as
     on a server that has been up for a few seconds. (A page that finds it still
-    starting says so and fills in later: tests/test_compute.py.)"""
+    starting says so and fills in later: tests/unit/test_compute.py and tests/app/test_compute_page.py.)"""
     from ui.compute import get_compute_pool
 
     assert get_compute_pool().wait_ready(300), "the compute worker did not start"

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from dlcore.text import CATALOGUES
-from tests.browser import chromium_pages, require_browser, streamlit_server, wait_for_app
+from tests.browser.helpers import chromium_pages, require_browser, streamlit_server, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

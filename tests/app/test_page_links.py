@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from dlcore.data import DATA_DIR
 from dlcore.text import t
 from lessons.optimizers.model import RACERS, SURFACES
-from tests.test_links import open_link, toasts
+from tests.app.test_links import open_link, toasts
 
 NEURON = "pages/1_neuron.py"
 ACTIVATIONS = "pages/2_activations.py"

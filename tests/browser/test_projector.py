@@ -238,7 +238,7 @@ def _font_face() -> str:
 
 @pytest.mark.browser
 def test_animated_figures_render_without_overlaps_in_chromium() -> None:
-    from tests.browser import chromium, require_browser
+    from tests.browser.helpers import chromium, require_browser
 
     require_browser()
     plotly_js = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")

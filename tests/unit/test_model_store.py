@@ -12,10 +12,8 @@ import pytest
 from dlcore import paths
 from dlcore.runtime import model_store
 from dlcore.runtime.model_store import model_path, new_model_id, prune, read_model, saved_model
-from dlcore.runtime.runs import RunRecord
 from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
-from tests.conftest import open_page
 
 MB = 1_000_000
 
@@ -142,20 +140,3 @@ def test_a_trained_model_is_saved_owner_only(run_task) -> None:
     assert path is not None and path.parent == Path(os.environ["DLP_DATA_DIR"]) / "models"
     assert mode(path) == 0o600 and mode(path.parent) == 0o700
     assert path.read_bytes()[:2] == b"PK"  # a .keras file is a zip archive
-
-
-def test_the_page_says_when_the_runs_model_was_pruned() -> None:
-    model = ModelSpec(11, units=(4,))
-    record = RunRecord(
-        number=1,
-        meta={"model": to_dict(model), "train": to_dict(TrainConfig(epochs=1)), "label": "1 × 4",
-              "model_id": new_model_id(), "data": {"dataset": "wine"}},
-        history={"loss": [0.2], "val_loss": [0.1]},
-        result={"stop_reason": "completed", "seconds": 0.5, "final": {}, "best_epoch": 1},
-    )  # fmt: skip
-    at = open_page("pages/6_wine.py", runs={"wine": [record]})
-    assert not at.exception
-    labels = [button.label for button in at.get("download_button")]
-    assert "Download the model (.keras)" not in labels and "Download the history (CSV)" in labels
-    assert any("no longer on the server" in info.value and "6 hours" in info.value for info in at.info)
-    assert "Predict one wine" not in [header.value for header in at.subheader]

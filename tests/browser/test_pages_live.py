@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser import chromium, chromium_pages, require_browser, streamlit_server, wait_for_app
+from tests.browser.helpers import chromium, chromium_pages, require_browser, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 

@@ -113,7 +113,7 @@ def test_ionosphere_loads_351_rows_with_225_good() -> None:
 def test_wine_good_is_quality_seven_or_more() -> None:
     df = wine_good_table()
     assert "quality" not in df.columns and df.shape == (1599, 12)
-    assert int(df["good"].sum()) == 199 + 18  # quality 7 and 8 (see tests/test_data.py)
+    assert int(df["good"].sum()) == 199 + 18  # quality 7 and 8 (see tests/unit/test_data.py)
     assert df["good"].mean() == pytest.approx(0.1357, abs=1e-4)
 
 

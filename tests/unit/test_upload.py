@@ -33,7 +33,7 @@ from dlcore.upload import (
     suggest_threshold,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WINE = ROOT / "data" / "winequality-red.csv"
 IONOSPHERE = ROOT / "data" / "ionosphere.csv"
 

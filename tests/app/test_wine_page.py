@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import open_page, run_until
-from tests.test_links import open_link, toasts
+from tests.app.test_links import open_link, toasts
 
 PAGE = "pages/6_wine.py"
 
