@@ -1,9 +1,11 @@
-"""The course map: lesson pages in course order.
+"""The course map: the one list of lessons, in course order.
 
-Each lesson's page script lives in ``pages/`` and its file name gives its URL
-path (Streamlit strips the leading number): ``pages/6_wine.py`` is served at
-``/wine``. Titles and summaries come from the text catalogue
-(``lesson.<slug>.title`` and ``lesson.<slug>.summary``).
+The sidebar, the home page's course map and the URL paths all come from
+``LESSONS``. Lesson N with slug S is served by ``pages/N_S.py`` (Streamlit
+strips the leading number, so ``pages/6_wine.py`` is ``/wine``), a two-line
+entry that calls ``lessons/<S>/page.py`` (``-`` becomes ``_``). Titles and
+summaries come from the text catalogue (``lesson.<slug>.title`` and
+``lesson.<slug>.summary``).
 """
 
 from __future__ import annotations
@@ -19,14 +21,24 @@ class Lesson:
     """One lesson page.
 
     Attributes:
+        number: Position in the course (1-based), the page file's prefix.
         slug: URL path of the page, also the catalogue key stem.
-        script: Page script path relative to the app root.
         icon: Emoji shown beside the title.
     """
 
+    number: int
     slug: str
-    script: str
     icon: str
+
+    @property
+    def script(self) -> str:
+        """The page's entry script, relative to the app root."""
+        return f"pages/{self.number}_{self.slug}.py"
+
+    @property
+    def package(self) -> str:
+        """The lesson's folder as a Python package."""
+        return "lessons." + self.slug.replace("-", "_")
 
     @property
     def available(self) -> bool:
@@ -35,14 +47,14 @@ class Lesson:
 
 
 LESSONS: tuple[Lesson, ...] = (
-    Lesson("neuron", "pages/1_neuron.py", "🔵"),
-    Lesson("activations", "pages/2_activations.py", "📈"),
-    Lesson("gradient-descent", "pages/3_gradient-descent.py", "⛷️"),
-    Lesson("sgd", "pages/4_sgd.py", "🎲"),
-    Lesson("optimizers", "pages/5_optimizers.py", "🏁"),
-    Lesson("wine", "pages/6_wine.py", "🍷"),
-    Lesson("overfitting", "pages/7_overfitting.py", "🎯"),
-    Lesson("classification", "pages/8_classification.py", "⚖️"),
+    Lesson(1, "neuron", "🔵"),
+    Lesson(2, "activations", "📈"),
+    Lesson(3, "gradient-descent", "⛷️"),
+    Lesson(4, "sgd", "🎲"),
+    Lesson(5, "optimizers", "🏁"),
+    Lesson(6, "wine", "🍷"),
+    Lesson(7, "overfitting", "🎯"),
+    Lesson(8, "classification", "⚖️"),
 )
 
 LESSONS_BY_SLUG: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}

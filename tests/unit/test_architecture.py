@@ -133,10 +133,9 @@ def test_every_task_is_registered_once_by_a_task_module() -> None:
         assert module.startswith("dlcore.runtime.") or module.endswith(".tasks"), (name, where)
 
 
-def test_pages_are_two_line_entries_with_url_names() -> None:
+def test_the_course_map_is_the_one_list_of_pages() -> None:
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == sorted(Path(x.script).name for x in LESSONS)
+    assert [x.number for x in LESSONS] == list(range(1, len(LESSONS) + 1))
     for lesson in LESSONS:
-        assert lesson.script.startswith("pages/")
-        assert lesson.script.split("_", 1)[1] == f"{lesson.slug}.py"
-        package = lesson.slug.replace("-", "_")
-        assert imported_modules(ROOT / lesson.script) == {f"lessons.{package}.page"}
-        assert (ROOT / "lessons" / package / "page.py").is_file()
+        assert imported_modules(ROOT / lesson.script) == {f"{lesson.package}.page"}  # a two-line entry
+        assert (ROOT / lesson.package.replace(".", "/") / "page.py").is_file()
