@@ -27,6 +27,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.runtime.pool import DONE, WorkerPool
+from dlcore.runtime.result_cache import ResultCache
 from lessons import TASK_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +135,30 @@ def run_python(script: str, stdin: str | None = None) -> str:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout.strip().splitlines()[-1]
+
+
+class ColdPool:
+    """A compute pool whose worker is still importing TensorFlow."""
+
+    def stats(self) -> dict[str, int]:
+        return {"ready": 0}
+
+    def wait_ready(self, timeout: float) -> bool:
+        return False
+
+    def submit(self, task: str, payload: dict) -> str:
+        raise AssertionError("nothing may be submitted here")
+
+
+@pytest.fixture
+def cold(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ResultCache]:
+    """Lesson computations with a compute worker still importing TensorFlow
+    and an empty result cache in ``tmp_path``."""
+    from ui import compute as compute_module
+
+    cache = ResultCache(tmp_path, version="x")
+    monkeypatch.setattr(compute_module, "get_compute_pool", ColdPool)
+    monkeypatch.setattr(compute_module, "get_result_cache", lambda: cache)
+    compute_module._compute.clear()
+    yield cache
+    compute_module._compute.clear()

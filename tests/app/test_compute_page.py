@@ -3,37 +3,13 @@ page while the compute worker starts."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.runtime.result_cache import ResultCache
 from dlcore.text import t
+from tests.conftest import ColdPool
 from ui import compute as compute_module
-
-
-class ColdPool:
-    """A compute pool whose worker is still importing TensorFlow."""
-
-    def stats(self) -> dict[str, int]:
-        return {"ready": 0}
-
-    def wait_ready(self, timeout: float) -> bool:
-        return False
-
-    def submit(self, task: str, payload: dict) -> str:
-        raise AssertionError("nothing may be submitted here")
-
-
-@pytest.fixture
-def cold(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ResultCache:
-    cache = ResultCache(tmp_path, version="x")
-    monkeypatch.setattr(compute_module, "get_compute_pool", ColdPool)
-    monkeypatch.setattr(compute_module, "get_result_cache", lambda: cache)
-    compute_module._compute.clear()
-    yield cache
-    compute_module._compute.clear()
 
 
 def _warming_page() -> None:

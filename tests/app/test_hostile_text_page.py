@@ -9,9 +9,9 @@ import ast
 import html
 import json
 
+from tests.app.test_links import GD, open_link, toast_sources
 from tests.conftest import open_page, run_until
 from tests.hostile import HOSTILE, HOSTILE_2, REMOTE, assert_shown_as_text, csv_bytes, rendered_text
-from tests.app.test_links import GD, open_link, toast_sources
 
 WINE = "pages/6_wine.py"
 CLASSIFIER = "pages/8_classification.py"

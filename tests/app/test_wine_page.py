@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import open_page, run_until
 from tests.app.test_links import open_link, toasts
+from tests.conftest import open_page, run_until
 
 PAGE = "pages/6_wine.py"
 

@@ -55,29 +55,6 @@ def test_version_is_the_installed_keras_without_importing_it() -> None:
     assert keras_version() == version("keras")
 
 
-class ColdPool:
-    """A compute pool whose worker is still importing TensorFlow."""
-
-    def stats(self) -> dict[str, int]:
-        return {"ready": 0}
-
-    def wait_ready(self, timeout: float) -> bool:
-        return False
-
-    def submit(self, task: str, payload: dict) -> str:
-        raise AssertionError("nothing may be submitted here")
-
-
-@pytest.fixture
-def cold(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ResultCache:
-    cache = ResultCache(tmp_path, version="x")
-    monkeypatch.setattr(compute_module, "get_compute_pool", ColdPool)
-    monkeypatch.setattr(compute_module, "get_result_cache", lambda: cache)
-    compute_module._compute.clear()
-    yield cache
-    compute_module._compute.clear()
-
-
 def test_starting_worker_is_reported_not_waited_for(cold: ResultCache) -> None:
     with pytest.raises(compute_module.ComputeWarming):
         compute_module.compute(TASK, {"names": ["relu"]})
