@@ -36,13 +36,9 @@ bundle, ``streamlit/static/static/js/index.*.js``):
   it; after a fragment run, the nodes of those fragments not redrawn by it.
   Only a few fields are kept (element type; ids and labels of widgets;
   progress text and value; alert format and body; heading and markdown text),
-  so chart specs and data frames are never decoded.
+  so chart specs and data frames are never decoded (``benchmarks.st_protocol``).
 * **Forward-message cache.** Like the frontend, cacheable messages are kept
-  by hash and their hashes are sent with every rerun
-  (``cached_message_hashes``); the server then sends ``ref_hash`` references,
-  which are resolved from the cache (with the reference's metadata). Entries
-  age out after ``max_cached_message_age`` finished runs, counted as the
-  frontend does (fragment runs age only their fragments' entries).
+  by hash and their hashes sent with every rerun (``benchmarks.st_cache``).
 * **Buttons.** ``click(key)`` sends ``rerun_script`` with a ``WidgetState``
   ``trigger_value=True`` for the button whose id ends in ``-<key>``, scoped to
   the button's fragment if it is in one. Assumption/difference: the browser
@@ -81,92 +77,24 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import websockets
-from streamlit.proto.Alert_pb2 import Alert
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-FINISHED_SUCCESSFULLY = ForwardMsg.FINISHED_SUCCESSFULLY
-FINISHED_WITH_COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
-FINISHED_EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
-FINISHED_FRAGMENT_RUN_SUCCESSFULLY = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-
-# Widget fields worth keeping per element type (everything else: type only).
-_KEEP = {
-    "button": ("id", "label", "disabled"),
-    "download_button": ("id", "label", "disabled"),
-    "progress": ("value", "text"),
-    "heading": ("tag", "body"),
-    "markdown": ("body",),
-    "toast": ("body",),
-}
-_WIDGET_TYPES = frozenset(
-    {
-        "button", "checkbox", "color_picker", "date_input", "download_button", "file_uploader",
-        "multiselect", "number_input", "radio", "selectbox", "slider", "text_area", "text_input",
-        "time_input", "button_group", "date_time_input", "chat_input", "camera_input", "audio_input",
-    }
-)  # fmt: skip
-
-
-@dataclass(slots=True)
-class Element:
-    """One node of a session's page as this client knows it.
-
-    Attributes:
-        kind: The element type (``"button"``, ``"progress"``, ``"alert"``...),
-            or ``"block"`` for a container.
-        fields: The few fields kept for that type (see the module docstring).
-        run_id: The script run that drew it.
-        fragment_id: The fragment that drew it, or ``""``.
-        path: Its ``delta_path``.
-    """
-
-    kind: str
-    fields: dict[str, Any]
-    run_id: str
-    fragment_id: str
-    path: tuple[int, ...]
-
-    @property
-    def text(self) -> str:
-        """The progress text, alert or heading body, markdown text, or label."""
-        for name in ("text", "body", "label"):
-            if name in self.fields:
-                return str(self.fields[name])
-        return ""
-
-
-@dataclass
-class SessionStats:
-    """What a session sent and received (counts since it was opened)."""
-
-    messages: int = 0
-    bytes: int = 0
-    deltas: int = 0
-    cache_hits: int = 0
-    full_reruns_sent: int = 0
-    fragment_reruns_sent: int = 0
-    full_runs_finished: int = 0
-    fragment_runs_finished: int = 0
-    runs_stopped_for_rerun: int = 0
-    new_sessions: int = 0
-    finished_at: list[float] = field(default_factory=list)  # monotonic times of full runs finished
-
-
-def _extract(kind: str, sub: Any) -> dict[str, Any]:
-    if kind == "alert":
-        return {"format": Alert.Format.Name(sub.format).lower(), "body": sub.body}
-    names = _KEEP.get(kind)
-    if names is not None:
-        return {name: getattr(sub, name) for name in names}
-    if kind in _WIDGET_TYPES and "id" in sub.DESCRIPTOR.fields_by_name:
-        return {"id": sub.id, "label": getattr(sub, "label", "")}
-    return {}
+from benchmarks.st_cache import MessageCache
+from benchmarks.st_protocol import (
+    FINISHED_EARLY_FOR_RERUN,
+    FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    FINISHED_SUCCESSFULLY,
+    Element,
+    SessionStats,
+    apply_delta,
+    rerun_request,
+    stale_paths,
+)
+from benchmarks.st_timers import AutoRerunTimers
 
 
 class StSession:
@@ -213,14 +141,12 @@ class StSession:
         self.close_reason = ""  # why the connection ended, unless close() ended it
         self.opened_at: float | None = None
         self.stats = SessionStats()
-        self.auto_reruns: dict[str, float] = {}
-        self._timers: dict[str, asyncio.Task[None]] = {}
+        self._timers = AutoRerunTimers(self.name, self._send_auto_rerun, lambda: self.closed)
+        self.auto_reruns: dict[str, float] = self._timers.intervals  # fragment id -> seconds
         self._ws: Any = None
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
-        self._cache: dict[str, list[Any]] = {}  # hash -> [bytes, run count at last use, fragment id]
-        self._cache_runs = 0
-        self._max_cache_age = 2
+        self._cache = MessageCache()
         self._send_lock = asyncio.Lock()
 
     # ------------------------------------------------------------ lifecycle
@@ -244,9 +170,7 @@ class StSession:
         """Stops the timers and closes the socket (the tab is closed)."""
         self.closed = True
         self._closing = True
-        for task in self._timers.values():
-            task.cancel()
-        self._timers.clear()
+        self._timers.cancel_all()
         if self._ws is not None:
             try:
                 await asyncio.wait_for(self._ws.close(), 5)
@@ -335,34 +259,26 @@ class StSession:
         fragment_id: str = "",
         auto: bool = False,
     ) -> None:
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = self.query_string
-        if first or not self.page_script_hash:
-            state.page_name = self.page_name
-        else:
-            state.page_script_hash = self.page_script_hash
-        if fragment_id:
-            state.fragment_id = fragment_id
-        state.is_auto_rerun = auto
-        if trigger is not None:
-            widget = state.widget_states.widgets.add()
-            widget.id = trigger
-            widget.trigger_value = True
-        state.cached_message_hashes.extend(self._cache)
-        info = state.context_info
-        info.timezone = "UTC"
-        info.timezone_offset = 0
-        info.locale = "en-US"
-        info.url = self.url
-        info.is_embedded = False
-        info.color_scheme = "light"
+        data = rerun_request(
+            query_string=self.query_string,
+            page_name=self.page_name if first or not self.page_script_hash else None,
+            page_script_hash=self.page_script_hash,
+            fragment_id=fragment_id,
+            auto=auto,
+            trigger=trigger,
+            cached_hashes=self._cache.hashes(),
+            url=self.url,
+        )
         if fragment_id:
             self.stats.fragment_reruns_sent += 1
         else:
             self.stats.full_reruns_sent += 1
         async with self._send_lock:
-            await self._ws.send(msg.SerializeToString())
+            await self._ws.send(data)
+
+    async def _send_auto_rerun(self, fragment_id: str) -> None:
+        """What a ``run_every`` timer sends: a fragment rerun marked automatic."""
+        await self._send_rerun(fragment_id=fragment_id, auto=True)
 
     async def _read(self) -> None:
         try:
@@ -384,30 +300,27 @@ class StSession:
             self.close_reason = f"reader failed: {type(exc).__name__}: {exc}"
         finally:
             self.closed = True
-            for task in self._timers.values():
-                task.cancel()
-            self._timers.clear()
+            self._timers.cancel_all()
             self._changed.set()
 
     def _apply(self, data: bytes) -> None:
+        """Decodes one forward message (resolving cache references) and applies it."""
         msg = ForwardMsg()
         msg.ParseFromString(data)
         kind = msg.WhichOneof("type")
         if kind == "ref_hash":
-            entry = self._cache.get(msg.ref_hash)
-            if entry is None:
-                raise RuntimeError(f"ForwardMsg cache miss for {msg.ref_hash}")
-            entry[1] = self._cache_runs
+            msg = self._cache.resolve(msg)
             self.stats.cache_hits += 1
-            cached = ForwardMsg()
-            cached.ParseFromString(entry[0])
-            cached.metadata.CopyFrom(msg.metadata)
-            msg, kind = cached, cached.WhichOneof("type")
-        elif msg.metadata.cacheable and msg.hash and msg.hash not in self._cache:
-            self._cache[msg.hash] = [data, self._cache_runs, msg.delta.fragment_id if kind == "delta" else ""]
+            kind = msg.WhichOneof("type")
+        else:
+            self._cache.remember(msg, kind, data)
+        self._dispatch(msg, kind)
 
+    def _dispatch(self, msg: ForwardMsg, kind: str | None) -> None:
+        """Updates the page, the run state or the timers from one decoded message."""
         if kind == "delta":
-            self._apply_delta(msg)
+            self.stats.deltas += 1
+            apply_delta(self.elements, msg, self.run_id)
         elif kind == "new_session":
             self._on_new_session(msg)
         elif kind == "script_finished":
@@ -420,29 +333,10 @@ class StSession:
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
-            self._on_auto_rerun(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
+            self._timers.start(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         elif kind == "stop_auto_rerun":
             for fragment_id in msg.stop_auto_rerun.fragment_ids:
-                self._stop_timer(fragment_id)
-
-    def _apply_delta(self, msg: ForwardMsg) -> None:
-        self.stats.deltas += 1
-        delta = msg.delta
-        path = tuple(msg.metadata.delta_path)
-        which = delta.WhichOneof("type")
-        if which == "new_element":
-            element = delta.new_element
-            kind = element.WhichOneof("type") or "empty"
-            previous = self.elements.get(path)
-            if previous is not None and previous.kind == "block":  # replaced with its children
-                n = len(path)
-                for p in [p for p in self.elements if len(p) > n and p[:n] == path]:
-                    del self.elements[p]
-            fields = _extract(kind, getattr(element, kind))
-            self.elements[path] = Element(kind, fields, self.run_id, delta.fragment_id, path)
-        elif which == "add_block":
-            self.elements[path] = Element("block", {}, self.run_id, delta.fragment_id, path)
-        # new_transient (toasts' container etc.) is not needed here.
+                self._timers.stop(fragment_id)
 
     def _on_new_session(self, msg: ForwardMsg) -> None:
         self.stats.new_sessions += 1
@@ -450,12 +344,11 @@ class StSession:
         if new.initialize.session_id:
             self.session_id = new.initialize.session_id
         if new.HasField("config") and new.config.max_cached_message_age:
-            self._max_cache_age = new.config.max_cached_message_age
+            self._cache.max_age = new.config.max_cached_message_age
         self.run_id = msg.metadata.run.script_run_id
         self.run_fragment_ids = tuple(msg.metadata.run.fragment_ids)
         if not self.run_fragment_ids:  # a full run: the frontend's cleanupAutoReruns
-            for fragment_id in list(self._timers):
-                self._stop_timer(fragment_id)
+            self._timers.stop_all()
 
     def _on_script_finished(self, msg: ForwardMsg) -> None:
         status = msg.script_finished
@@ -472,54 +365,6 @@ class StSession:
             self.stats.finished_at.append(now)
         if run is not None and status in (FINISHED_SUCCESSFULLY, FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
             if fragment_ids or run.script_run_id == self.run_id:
-                self._clear_stale(run.script_run_id, set(fragment_ids))
-            self._age_cache(set(fragment_ids))
-
-    def _clear_stale(self, run_id: str, fragment_ids: set[str]) -> None:
-        if fragment_ids:
-            stale = [p for p, e in self.elements.items() if e.fragment_id in fragment_ids and e.run_id != run_id]
-        else:
-            stale = [p for p, e in self.elements.items() if e.run_id != run_id]
-        for p in stale:
-            del self.elements[p]
-
-    def _age_cache(self, fragment_ids: set[str]) -> None:
-        self._cache_runs += 1
-        for digest, (_, used, fragment_id) in list(self._cache.items()):
-            if fragment_ids and (not fragment_id or fragment_id not in fragment_ids):
-                continue
-            if self._cache_runs - used > self._max_cache_age:
-                del self._cache[digest]
-
-    # ------------------------------------------------------- run_every timers
-    def _on_auto_rerun(self, fragment_id: str, interval: float) -> None:
-        if not fragment_id or interval <= 0:
-            return
-        if self.auto_reruns.get(fragment_id) == interval and fragment_id in self._timers:
-            return
-        self._stop_timer(fragment_id)
-        self.auto_reruns[fragment_id] = interval
-        self._timers[fragment_id] = asyncio.get_running_loop().create_task(
-            self._tick(fragment_id, interval), name=f"st-auto-{self.name}-{fragment_id[:8]}"
-        )
-
-    def _stop_timer(self, fragment_id: str) -> None:
-        self.auto_reruns.pop(fragment_id, None)
-        task = self._timers.pop(fragment_id, None)
-        if task is not None:
-            task.cancel()
-
-    async def _tick(self, fragment_id: str, interval: float) -> None:
-        loop = asyncio.get_running_loop()
-        due = loop.time() + interval
-        while not self.closed:
-            await asyncio.sleep(max(0.0, due - loop.time()))
-            if self.closed:
-                return
-            try:
-                await self._send_rerun(fragment_id=fragment_id, auto=True)
-            except websockets.ConnectionClosed:
-                return
-            due += interval
-            if due < loop.time():  # late: fire once, then keep the cadence from now
-                due = loop.time() + interval
+                for path in stale_paths(self.elements, run.script_run_id, set(fragment_ids)):
+                    del self.elements[path]
+            self._cache.age(set(fragment_ids))
