@@ -6,15 +6,14 @@ import streamlit as st
 from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
+from lessons.sgd.figures import sgd_figure, step_table
 from lessons.sgd.model import (
     LEARNING_RATES,
     MAX_STEPS,
     SAMPLE_RANGE,
     SgdSettings,
     max_epochs,
-    sgd_figure,
     stable_prefix,
-    step_table,
 )
 from ui import controls
 from ui.charts import show
