@@ -25,7 +25,8 @@ import streamlit
 
 from lessons.gradient_descent.model import descent, descent_figure
 from lessons.optimizers.model import RACERS, SURFACES, outcome, race_figure
-from lessons.sgd.model import START, SgdSettings, make_data, minibatch_schedule, sgd_figure
+from lessons.sgd.figures import sgd_figure
+from lessons.sgd.model import START, SgdSettings, make_data, minibatch_schedule
 from ui.charts import project
 
 LANGS = ("en", "zh-TW")
