@@ -8,27 +8,23 @@ import streamlit as st
 from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
+from lessons.optimizers.figures import loss_figure, race_figure
 from lessons.optimizers.model import (
     DEFAULT_SURFACE,
     DEFAULT_TOLERANCE,
-    HYPERS,
     MAX_STEPS,
-    RACER_HYPERS,
-    RACERS,
     STORIES,
-    SURFACES,
     TOLERANCES,
     RaceSettings,
     hyper_key,
-    keras_code,
-    loss_figure,
     outcome_table,
     outcomes,
-    race_figure,
     story_state,
     suggested_state,
     winner,
 )
+from lessons.optimizers.racers import HYPERS, RACER_HYPERS, RACERS, keras_code
+from lessons.optimizers.surfaces import SURFACES
 from ui import controls
 from ui.charts import show
 from ui.compute import ComputeError, compute, show_compute_error
