@@ -32,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dlcore.runtime.pool import DONE, WorkerPool  # noqa: E402
 from dlcore.runtime.tasks import Task
-from lessons.optimizers.model import RACERS, SURFACES, RaceSettings, suggested_hypers  # noqa: E402
+from lessons.optimizers.model import RaceSettings  # noqa: E402
+from lessons.optimizers.racers import RACERS  # noqa: E402
+from lessons.optimizers.surfaces import SURFACES, suggested_hypers  # noqa: E402
 
 TASK = Task.OPTIMIZER_RACE
 TARGET_SECONDS = 0.3

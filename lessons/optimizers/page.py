@@ -8,73 +8,75 @@ import streamlit as st
 from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
+from lessons.optimizers.figures import loss_figure, race_figure
 from lessons.optimizers.model import (
     DEFAULT_SURFACE,
     DEFAULT_TOLERANCE,
-    HYPERS,
     MAX_STEPS,
-    RACER_HYPERS,
-    RACERS,
     STORIES,
-    SURFACES,
     TOLERANCES,
+    Outcome,
     RaceSettings,
     hyper_key,
-    keras_code,
-    loss_figure,
     outcome_table,
     outcomes,
-    race_figure,
     story_state,
     suggested_state,
     winner,
 )
+from lessons.optimizers.racers import HYPERS, RACER_HYPERS, RACERS, keras_code
+from lessons.optimizers.surfaces import SURFACES, Surface
 from ui import controls
 from ui.charts import show
 from ui.compute import ComputeError, compute, show_compute_error
 from ui.frame import page_end, page_frame
 
-
-def render() -> None:
-    """Lay out the page, top to bottom (served by ``pages/5_optimizers.py``)."""
-    PAGE = "optimizers"
-    HYPER_BLOCK_PX = 240  # width of one optimizer's settings
-
-    lang = page_frame(PAGE)
-    state = st.session_state
+PAGE = "optimizers"
+HYPER_BLOCK_PX = 240  # width of one optimizer's settings
 
 
-    def apply(values: dict[str, Any], story: str | None = None) -> None:
-        """Button and selectbox callbacks: put values into the widgets."""
-        for key, value in values.items():
-            state[key] = value
-        state["race_story"] = story
+def _apply(values: dict[str, Any], story: str | None = None) -> None:
+    """Button and selectbox callbacks: put values into the widgets.
+
+    Args:
+        values: ``{widget key: value}``.
+        story: The story these values tell, if any (None clears it).
+    """
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state["race_story"] = story
 
 
-    st.title(f"🏁 {t('lesson.optimizers.title', lang)}")
-    controls.explain(t("race.intro", lang))
-
+def _story_buttons(lang: str) -> None:
+    """The course's stories and the "suggested settings" button, on one row."""
     # Rows wrap onto more lines when the page is narrow (a projector's large type).
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(t("race.story", lang), width="content")
         for story in STORIES:
             st.button(
-                t(f"race.story.{story}", lang), key=f"race_story_{story}", on_click=lambda s=story: apply(story_state(s), s)
+                t(f"race.story.{story}", lang), key=f"race_story_{story}", on_click=lambda s=story: _apply(story_state(s), s)
             )
         st.button(
             t("race.suggest", lang),
             key="race_suggest",
-            on_click=lambda: apply(suggested_state(state.get("race_surface", DEFAULT_SURFACE))),
+            on_click=lambda: _apply(suggested_state(st.session_state.get("race_surface", DEFAULT_SURFACE))),
             help=t("race.suggest_help", lang),
         )
 
+
+def _surface_and_racers(lang: str) -> tuple[str, list[str]]:
+    """The surface select box and the racers' multiselect.
+
+    Returns:
+        The surface key and the chosen racers.
+    """
     surface_key = controls.selectbox(
         t("race.surface", lang),
         list(SURFACES),
         index=list(SURFACES).index(DEFAULT_SURFACE),
         key="race_surface",
         format_func=lambda k: t(f"race.surface.{k}.name", lang),
-        on_change=lambda: apply(suggested_state(state["race_surface"])),
+        on_change=lambda: _apply(suggested_state(st.session_state["race_surface"])),
     )
     chosen = controls.multiselect(
         t("race.optimizers", lang),
@@ -83,12 +85,20 @@ def render() -> None:
         key="race_optimizers",
         format_func=lambda k: t(f"optimizer.{k}", lang),
     )
-    surface = SURFACES[surface_key]
-    # Every setting defaults to the surface's suggestion, so a link names only
-    # what differs from it (and a link that picks a surface gets its start point).
-    suggested = suggested_state(surface_key)
-    st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
+    return surface_key, chosen
 
+
+def _race_controls(surface: Surface, suggested: dict[str, Any], lang: str) -> tuple[list[float], int, float]:
+    """Start point, step count and tolerance sliders, on one row.
+
+    Args:
+        surface: The chosen surface (its ranges and dimension).
+        suggested: The surface's suggested widget values (the defaults).
+        lang: Text language.
+
+    Returns:
+        ``(start, steps, tol)``.
+    """
     with st.container(horizontal=True, gap="medium"):
         x0 = controls.slider(t("race.x0", lang), *surface.x_range, suggested["race_x0"], step=0.01, key="race_x0")
         start = [x0]
@@ -104,7 +114,20 @@ def render() -> None:
             format_func=lambda v: f"{v:g}",
             help=t("race.tol_help", lang),
         )
+    return start, steps, tol
 
+
+def _racer_settings(chosen: list[str], suggested: dict[str, Any], lang: str) -> dict[str, dict[str, float]]:
+    """One expander per chosen racer with its arguments' select-sliders.
+
+    Args:
+        chosen: The chosen racers.
+        suggested: The surface's suggested widget values (the defaults).
+        lang: Text language.
+
+    Returns:
+        ``{racer: {argument: value}}`` in ``RACERS`` order.
+    """
     st.markdown(f"**{t('race.settings', lang)}**")
     st.caption(t("race.settings_caption", lang))
     hyper_row = st.container(horizontal=True, gap="small")
@@ -112,7 +135,7 @@ def render() -> None:
     label_rates: dict[str, float] = {}
     for racer in (r for r in RACERS if r in chosen):
         lr_key = hyper_key(racer, "learning_rate")
-        label_rates[racer] = state.get(lr_key, suggested[lr_key])
+        label_rates[racer] = st.session_state.get(lr_key, suggested[lr_key])
         title = f"{t(f'optimizer.{racer}', lang)} · η = {label_rates[racer]:g}"
         with hyper_row.expander(title, width=HYPER_BLOCK_PX):
             racers[racer] = {
@@ -130,25 +153,44 @@ def render() -> None:
             }
     if any(racers[r]["learning_rate"] != label_rates[r] for r in racers):
         st.rerun()  # a link set a learning rate after its expander's title was drawn
+    return racers
 
-    story = state.get("race_story")
+
+def _story_note(surface_key: str, lang: str) -> None:
+    """The chosen story's text, while its surface is on show."""
+    story = st.session_state.get("race_story")
     if story is not None and STORIES[story][0] == surface_key:
         st.info(t(f"race.story.{story}_text", lang), icon="📖")
 
+
+def _run_race(surface_key: str, start: list[float], steps: int, racers: dict[str, dict[str, float]], lang: str) -> Any:
+    """Validates the settings and runs the race in the worker; on a bad
+    setting or a failed run the page says why and stops there.
+
+    Args:
+        surface_key: A key of ``SURFACES``.
+        start: Start point.
+        steps: Steps per racer.
+        racers: ``{racer: {argument: value}}``.
+        lang: Text language.
+
+    Returns:
+        The race task's result (``lessons.optimizers.tasks.run_race``).
+    """
     try:
         settings = RaceSettings(surface_key, tuple(start), int(steps), racers)
         with st.spinner(t("compute.running", lang)):
-            result = compute(Task.OPTIMIZER_RACE, settings.to_payload())
+            return compute(Task.OPTIMIZER_RACE, settings.to_payload())
     except SettingError as exc:
         st.warning(t(exc.key, lang, **exc.values))
-        page_end(lang)
-        st.stop()
     except ComputeError as exc:
         show_compute_error(exc, lang)
-        page_end(lang)
-        st.stop()
+    page_end(lang)
+    st.stop()
 
-    results = outcomes(result, surface, tol)
+
+def _verdict(results: list[Outcome], tol: float, steps: int, lang: str) -> None:
+    """The winner (or that nobody reached the tolerance) and who diverged."""
     first = winner(results)
     if first is not None:
         name = t(f"optimizer.{first.racer}", lang)
@@ -159,8 +201,9 @@ def render() -> None:
     if diverged:
         st.warning(t("race.diverged", lang, names=", ".join(diverged)))
 
-    show(race_figure(surface, results, steps, lang=lang), key="race_chart")
-    show(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart")
+
+def _results_table(results: list[Outcome], surface: Surface, tol: float, lang: str) -> None:
+    """The results table, the verdict column first."""
     st.markdown(f"**{t('race.results', lang)}**")
     steps_column = t("race.table.steps_to_tol", lang, tol=f"{tol:g}")
     st.dataframe(
@@ -182,13 +225,18 @@ def render() -> None:
             t("race.table.distance", lang): st.column_config.NumberColumn(format="%.4f"),
         },
     )
-    st.caption(t("race.seconds", lang, count=len(results), steps=steps, seconds=result["seconds"]))
 
+
+def _how_it_works(lang: str) -> None:
+    """Each optimizer's update rule, in words."""
     st.subheader(t("race.how", lang))
     st.caption(t("race.how_intro", lang))
     for racer in RACERS:
         st.markdown(t(f"race.how.{racer}", lang))
 
+
+def _keras_lines(racers: dict[str, dict[str, float]], lang: str) -> None:
+    """The Keras line that creates each chosen optimizer with its settings."""
     st.subheader(t("race.keras", lang))
     controls.explain(t("race.keras_note", lang))
     st.code(
@@ -196,4 +244,32 @@ def render() -> None:
         language="python",
         wrap_lines=True,
     )
+
+
+def render() -> None:
+    """Lay out the page, top to bottom (served by ``pages/5_optimizers.py``)."""
+    lang = page_frame(PAGE)
+    st.title(f"🏁 {t('lesson.optimizers.title', lang)}")
+    controls.explain(t("race.intro", lang))
+    _story_buttons(lang)
+    surface_key, chosen = _surface_and_racers(lang)
+    surface = SURFACES[surface_key]
+    # Every setting defaults to the surface's suggestion, so a link names only
+    # what differs from it (and a link that picks a surface gets its start point).
+    suggested = suggested_state(surface_key)
+    st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
+    start, steps, tol = _race_controls(surface, suggested, lang)
+    racers = _racer_settings(chosen, suggested, lang)
+    _story_note(surface_key, lang)
+
+    result = _run_race(surface_key, start, steps, racers, lang)
+    results = outcomes(result, surface, tol)
+    _verdict(results, tol, steps, lang)
+    show(race_figure(surface, results, steps, lang=lang), key="race_chart")
+    show(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart")
+    _results_table(results, surface, tol, lang)
+    st.caption(t("race.seconds", lang, count=len(results), steps=steps, seconds=result["seconds"]))
+
+    _how_it_works(lang)
+    _keras_lines(racers, lang)
     page_end(lang)

@@ -23,7 +23,9 @@ import keras
 import tensorflow as tf
 
 from dlcore.runtime.tasks import Task, worker_task
-from lessons.optimizers.model import SURFACES, RaceSettings, Surface, keras_optimizer
+from lessons.optimizers.model import RaceSettings
+from lessons.optimizers.racers import keras_optimizer
+from lessons.optimizers.surfaces import SURFACES, Surface
 
 DTYPE = tf.float64
 CACHE_SIZE = 64

@@ -14,10 +14,8 @@ from typing import Any
 from conftest import open_page
 
 from dlcore.text import t
-from lessons.optimizers.model import (
-    RACERS,
-    SURFACES,
-)
+from lessons.optimizers.racers import RACERS
+from lessons.optimizers.surfaces import SURFACES
 
 
 # ---------------------------------------------------------------------- page

@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from dlcore.data import DATA_DIR
 from dlcore.text import t
-from lessons.optimizers.model import RACERS, SURFACES
+from lessons.optimizers.racers import RACERS
+from lessons.optimizers.surfaces import SURFACES
 from tests.app.test_links import open_link, toasts
 
 NEURON = "pages/1_neuron.py"

@@ -24,7 +24,10 @@ import pytest
 import streamlit
 
 from lessons.gradient_descent.model import descent, descent_figure
-from lessons.optimizers.model import RACERS, SURFACES, outcome, race_figure
+from lessons.optimizers.figures import race_figure
+from lessons.optimizers.model import outcome
+from lessons.optimizers.racers import RACERS
+from lessons.optimizers.surfaces import SURFACES
 from lessons.sgd.figures import sgd_figure
 from lessons.sgd.model import START, SgdSettings, make_data, minibatch_schedule
 from ui.charts import project

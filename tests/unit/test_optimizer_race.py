@@ -18,18 +18,10 @@ from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
 from lessons.gradient_descent import model as gradient_descent
-from lessons.optimizers.model import (
-    CONTOUR_GRID,
-    CONTOUR_LEVELS,
-    RACERS,
-    SURFACES,
-    RaceSettings,
-    Surface,
-    outcome,
-    race_figure,
-    suggested_hypers,
-    winner,
-)
+from lessons.optimizers.figures import CONTOUR_GRID, CONTOUR_LEVELS, race_figure
+from lessons.optimizers.model import RaceSettings, outcome, winner
+from lessons.optimizers.racers import RACERS
+from lessons.optimizers.surfaces import SURFACES, Surface, suggested_hypers
 from ui.compute import compute
 
 TASK = Task.OPTIMIZER_RACE
