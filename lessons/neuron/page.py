@@ -8,6 +8,7 @@ import streamlit as st
 from dlcore.data import WINE_FEATURES, wine_split
 from dlcore.runtime.tasks import Task
 from dlcore.text import t
+from lessons.neuron.figures import contributions_figure, fit_animation_figure, line_figure
 from lessons.neuron.model import (
     B_RANGE,
     BATCH_SIZE,
@@ -18,15 +19,12 @@ from lessons.neuron.model import (
     MULTI_FIT_LEARNING_RATE,
     MULTI_W_RANGE,
     W_RANGE,
-    contributions_figure,
     course_multi_code,
     errors,
     feature_data,
-    fit_animation_figure,
     fit_code,
     fit_payload,
     least_squares,
-    line_figure,
     modern_multi_code,
     predict,
     raw_range,
