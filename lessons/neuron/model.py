@@ -107,6 +107,29 @@ def least_squares(x: np.ndarray, y: np.ndarray) -> tuple[list[float], float]:
     return [float(v) for v in solution[:-1]], float(solution[-1])
 
 
+def slider_value(value: float, bounds: tuple[float, float]) -> float:
+    """Rounds to the sliders' 0.01 step and keeps the value inside their range."""
+    return float(np.clip(round(value, 2), *bounds))
+
+
+def multi_slider_values(weights: Sequence[float], bias: float) -> tuple[list[float], float, bool]:
+    """A three-input fit's weights and bias as the sliders can hold them.
+
+    Args:
+        weights: w₀, w₁, w₂ as Keras left them.
+        bias: b as Keras left it.
+
+    Returns:
+        ``(weights, bias, clipped)``: each rounded to 0.01 and kept inside
+        ``MULTI_W_RANGE`` (weights) or ``B_RANGE`` (bias); ``clipped`` says
+        whether some value lay outside its range.
+    """
+    clipped = (
+        any(not MULTI_W_RANGE[0] <= v <= MULTI_W_RANGE[1] for v in weights) or not B_RANGE[0] <= bias <= B_RANGE[1]
+    )
+    return [slider_value(v, MULTI_W_RANGE) for v in weights], slider_value(bias, B_RANGE), clipped
+
+
 def fit_payload(
     features: Sequence[str],
     weights: Sequence[float],
