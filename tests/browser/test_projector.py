@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 import pytest
 import streamlit
 
-from lessons.gradient_descent.model import descent, descent_figure
+from lessons.gradient_descent.figures import descent_figure
+from lessons.gradient_descent.model import descent
 from lessons.optimizers.model import RACERS, SURFACES, outcome, race_figure
 from lessons.sgd.model import START, SgdSettings, make_data, minibatch_schedule, sgd_figure
 from ui.charts import project
