@@ -8,6 +8,7 @@ import streamlit as st
 from dlcore.runtime.tasks import Task
 from dlcore.spec import ACTIVATIONS
 from dlcore.text import t
+from lessons.activations.figures import curves_figure, neuron_figure, nonlinear_figure
 from lessons.activations.model import (
     FIT_BATCH_SIZE,
     FIT_LEARNING_RATE,
@@ -17,13 +18,10 @@ from lessons.activations.model import (
     FORMULAS,
     TARGETS,
     curves_code,
-    curves_figure,
     curves_payload,
     fit_code,
     least_squares_line,
-    neuron_figure,
     neuron_latex,
-    nonlinear_figure,
     nonlinear_payload,
 )
 from ui import controls
