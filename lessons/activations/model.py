@@ -1,8 +1,9 @@
-"""Activation functions: formulas, task payloads and charts (no Keras here).
+"""Activation functions: formulas, targets and task payloads (no Keras here).
 
 The curves and derivatives themselves come from Keras in a worker
 (``lessons.activations.tasks``): this module only names the functions, builds
 the payloads, supplies the closed-form targets of the non-linearity demo and
+writes the formulas and code the page shows; ``lessons.activations.figures``
 draws what the worker returns.
 
 Why a network needs activations: stacking linear layers stays linear,
@@ -15,14 +16,11 @@ a straight line (course slide: 讓神經網路可以不再只有線性關係).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from dlcore.figures.style import NORMAL, OKABE_ITO, apply_layout
 from dlcore.spec import ACTIVATIONS
 from dlcore.text import t
 
@@ -94,6 +92,11 @@ def target_values(name: str, x: np.ndarray) -> np.ndarray:
     if name == "abs":
         return np.abs(x)
     raise KeyError(name)
+
+
+def label(name: str, lang: str) -> str:
+    """The activation's display name, e.g. "ReLU"."""
+    return t(f"activation.{name}", lang)
 
 
 def fit_grid() -> np.ndarray:
@@ -177,161 +180,6 @@ def least_squares_line(x: Sequence[float], y: Sequence[float]) -> tuple[float, f
     slope, intercept = np.polyfit(xs, ys, 1)
     mse = float(np.mean((slope * xs + intercept - ys) ** 2))
     return float(slope), float(intercept), mse
-
-
-def _label(name: str, lang: str) -> str:
-    return t(f"activation.{name}", lang)
-
-
-def curves_figure(
-    result: Mapping[str, Any],
-    selected: str,
-    *,
-    lang: str,
-) -> go.Figure:
-    """The activation (left) and its derivative (right), side by side.
-
-    The selected function is drawn bold, any others thinner and dashed.
-
-    Args:
-        result: ``activation_curves`` output (``x`` and ``curves``).
-        selected: The highlighted activation's key.
-        lang: Text language.
-
-    Returns:
-        The figure.
-    """
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.08)
-    x = list(result["x"])
-    names = [selected, *(n for n in result["curves"] if n != selected)]
-    for i, name in enumerate(names):
-        curve = result["curves"][name]
-        color = OKABE_ITO[list(ACTIVATIONS).index(name) % len(OKABE_ITO)]
-        line = {"color": color, "width": NORMAL.line_width * (1.6 if name == selected else 1.0)}
-        if name != selected:
-            line["dash"] = "dash"
-        for col, key, suffix in ((1, "y", ""), (2, "dy", "′")):
-            fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=list(curve[key]),
-                    mode="lines",
-                    name=_label(name, lang),
-                    legendgroup=name,
-                    showlegend=col == 1,
-                    line=line,
-                    hovertemplate=f"{_label(name, lang)}{suffix}(%{{x:.2f}}) = %{{y:.4f}}<extra></extra>",
-                ),
-                row=1,
-                col=col,
-            )
-    apply_layout(fig, t("act.chart.title", lang, name=_label(selected, lang)), "", "")
-    for col, y_title in ((1, t("act.chart.function", lang)), (2, t("act.chart.derivative", lang))):
-        fig.update_xaxes(title_text="x", zeroline=True, zerolinecolor="#888", row=1, col=col)
-        fig.update_yaxes(title_text=y_title, zeroline=True, zerolinecolor="#888", row=1, col=col)
-    return fig
-
-
-def neuron_figure(
-    result: Mapping[str, Any],
-    name: str,
-    w: float,
-    b: float,
-    *,
-    lang: str,
-) -> go.Figure:
-    """One neuron's output activation(wx + b) over x, with the line wx + b.
-
-    Args:
-        result: ``activation_curves`` output for ``[name]`` with this w and b.
-        name: Activation key.
-        w: Weight.
-        b: Bias.
-        lang: Text language.
-
-    Returns:
-        The figure.
-    """
-    x = list(result["x"])
-    fig = go.Figure(
-        [
-            go.Scatter(
-                x=x,
-                y=list(result["z"]),
-                mode="lines",
-                name=t("act.neuron.line", lang, w=f"{w:g}", b=f"{b:g}"),
-                line={"color": OKABE_ITO[7], "width": NORMAL.line_width / 1.5, "dash": "dot"},
-            ),
-            go.Scatter(
-                x=x,
-                y=list(result["curves"][name]["y"]),
-                mode="lines",
-                name=t("act.neuron.output", lang, name=_label(name, lang), w=f"{w:g}", b=f"{b:g}"),
-                line={"color": OKABE_ITO[1], "width": NORMAL.line_width * 1.6},
-            ),
-        ]
-    )
-    if w != 0 and X_MIN <= -b / w <= X_MAX:
-        crossing = -b / w + 0.0  # + 0.0 turns −0.0 into 0.0
-        # wx + b = 0 at x = −b/w: where ReLU's kink (and every function's
-        # "centre") sits once the neuron has shifted and stretched it.
-        fig.add_vline(
-            x=crossing,
-            line={"dash": "dash", "color": OKABE_ITO[2], "width": max(1.0, NORMAL.line_width / 2)},
-            annotation_text=t("act.neuron.zero", lang, x=f"{crossing:.2f}"),
-            annotation_position="top right",
-        )
-    apply_layout(fig, t("act.neuron.title", lang, name=_label(name, lang)), "x", t("act.neuron.y", lang))
-    fig.update_yaxes(range=[-3.2, 3.2], zeroline=True, zerolinecolor="#888")
-    return fig
-
-
-def nonlinear_figure(
-    result: Mapping[str, Any],
-    *,
-    lang: str,
-) -> go.Figure:
-    """The target, both networks' fits and the least-squares line in one chart.
-
-    Args:
-        result: ``fit_nonlinear`` output (``x``, ``y`` and ``fits``).
-        lang: Text language.
-
-    Returns:
-        The figure.
-    """
-    x, y = list(result["x"]), list(result["y"])
-    slope, intercept, _ = least_squares_line(x, y)
-    fig = go.Figure(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="markers",
-            name=t("act.fit.target", lang),
-            marker={"color": OKABE_ITO[7], "size": NORMAL.marker_size * 0.6, "opacity": 0.55},
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[x[0], x[-1]],
-            y=[slope * x[0] + intercept, slope * x[-1] + intercept],
-            mode="lines",
-            name=t("act.fit.best_line", lang),
-            line={"color": "#999999", "width": NORMAL.line_width, "dash": "dot"},
-        )
-    )
-    colors = {"linear": OKABE_ITO[0]}
-    for name, fit in result["fits"].items():
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=list(fit["prediction"]),
-                mode="lines",
-                name=t("act.fit.network", lang, name=_label(name, lang), mse=fit["mse"]),
-                line={"color": colors.get(name, OKABE_ITO[1]), "width": NORMAL.line_width * 1.5},
-            )
-        )
-    return apply_layout(fig, t("act.fit.title", lang), "x", "y")
 
 
 def curves_code(name: str) -> str:

@@ -23,7 +23,8 @@ import plotly.graph_objects as go
 import pytest
 import streamlit
 
-from lessons.gradient_descent.model import descent, descent_figure
+from lessons.gradient_descent.figures import descent_figure
+from lessons.gradient_descent.model import descent
 from lessons.optimizers.figures import race_figure
 from lessons.optimizers.model import outcome
 from lessons.optimizers.racers import RACERS
