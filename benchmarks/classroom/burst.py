@@ -12,40 +12,18 @@ import asyncio
 import statistics
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.classroom.monitors import CpuSampler, HealthPoller
 from benchmarks.classroom.newcomer import Newcomer, chromium_available
 from benchmarks.classroom.report import burst_figures
-from benchmarks.classroom.settings import NEWCOMER_TIMEOUT, Config
+from benchmarks.classroom.settings import NEWCOMER_TIMEOUT, BurstClock, Config
 from benchmarks.classroom.students import Student
 from benchmarks.classroom.texts import WORKERS_READY
 from benchmarks.st_session import StSession
 
 PAGE_TIMEOUT = 240.0  # seconds for a student's page to render with Train enabled
-
-
-@dataclass
-class BurstClock:
-    """When the burst happened and ended.
-
-    Attributes:
-        pressed: Monotonic time Train was pressed in the first tab.
-        pressed_wall: The same moment on the wall clock (saved models' mtimes).
-        spread: Seconds between the first and the last press.
-        ended: Monotonic time the waiting ended.
-        timed_out: Whether it ended at the timeout.
-        keras: Modification times (wall clock) of the models saved, sorted.
-    """
-
-    pressed: float
-    pressed_wall: float
-    spread: float = 0.0
-    ended: float = 0.0
-    timed_out: bool = False
-    keras: list[float] = field(default_factory=list)
 
 
 async def _wait_workers_ready(url: str, workers: int, timeout: float) -> float | None:

@@ -7,11 +7,10 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from benchmarks.classroom.settings import DOCKER_HEALTH_TIMEOUT, GOAL_RATIO, HEALTH_INTERVAL
+from benchmarks.classroom.settings import DOCKER_HEALTH_TIMEOUT, GOAL_RATIO, HEALTH_INTERVAL, BurstClock
 from benchmarks.classroom.students import Student
 
 if TYPE_CHECKING:
-    from benchmarks.classroom.burst import BurstClock
     from benchmarks.classroom.newcomer import Newcomer
 
 

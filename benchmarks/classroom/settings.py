@@ -41,3 +41,24 @@ class Config:
     newcomer_at: list[float] = field(default_factory=lambda: [5.0, 30.0])
     warm_workers: bool = True
     smoke: bool = False
+
+
+@dataclass
+class BurstClock:
+    """When the burst happened and ended.
+
+    Attributes:
+        pressed: Monotonic time Train was pressed in the first tab.
+        pressed_wall: The same moment on the wall clock (saved models' mtimes).
+        spread: Seconds between the first and the last press.
+        ended: Monotonic time the waiting ended.
+        timed_out: Whether it ended at the timeout.
+        keras: Modification times (wall clock) of the models saved, sorted.
+    """
+
+    pressed: float
+    pressed_wall: float
+    spread: float = 0.0
+    ended: float = 0.0
+    timed_out: bool = False
+    keras: list[float] = field(default_factory=list)
