@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlcore.runtime.tasks import CORE_TASK_MODULES
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,6 +43,12 @@ class Lesson:
         return "lessons." + self.slug.replace("-", "_")
 
     @property
+    def task_module(self) -> str | None:
+        """The lesson's worker-task module, if it has one (``tasks.py``)."""
+        path = ROOT / self.package.replace(".", "/") / "tasks.py"
+        return f"{self.package}.tasks" if path.is_file() else None
+
+    @property
     def available(self) -> bool:
         """Whether the page script exists in this build."""
         return (ROOT / self.script).is_file()
@@ -58,3 +66,9 @@ LESSONS: tuple[Lesson, ...] = (
 )
 
 LESSONS_BY_SLUG: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSONS}
+
+# What a worker imports before it reports ready: the runtime's own task
+# modules and every lesson's; it runs only the tasks they register.
+TASK_MODULES: tuple[str, ...] = CORE_TASK_MODULES + tuple(
+    lesson.task_module for lesson in LESSONS if lesson.task_module is not None
+)

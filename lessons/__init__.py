@@ -11,19 +11,7 @@ Every lesson folder holds the same roles, each file named after its role:
   ``dlcore.runtime.tasks.worker_task``.
 
 Lessons import ``dlcore`` (the core: specs, data, text, figure kit, runtime)
-and ``ui`` (shared Streamlit parts), never one another.
+and ``ui`` (shared Streamlit parts), never one another. The course map
+(``dlcore.lessons.LESSONS``) lists them; a worker imports every lesson's
+``tasks.py`` (``dlcore.lessons.TASK_MODULES``).
 """
-
-from __future__ import annotations
-
-from dlcore.runtime.tasks import CORE_TASK_MODULES
-
-# The lessons' task modules; a worker imports them before it reports ready.
-LESSON_TASK_MODULES: tuple[str, ...] = (
-    "lessons.neuron.tasks",
-    "lessons.activations.tasks",
-    "lessons.sgd.tasks",
-    "lessons.optimizers.tasks",
-    "lessons.classification.tasks",
-)
-TASK_MODULES: tuple[str, ...] = CORE_TASK_MODULES + LESSON_TASK_MODULES

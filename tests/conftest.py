@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dlcore.lessons import TASK_MODULES
 from dlcore.runtime.pool import DONE, WorkerPool
 from dlcore.runtime.result_cache import ResultCache
-from lessons import TASK_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = tempfile.mkdtemp(prefix="dlp-test-data-")

@@ -19,10 +19,10 @@ from typing import Any
 
 import streamlit as st
 
+from dlcore.lessons import TASK_MODULES
 from dlcore.runtime.pool import DONE, WorkerPool
 from dlcore.runtime.result_cache import ResultCache
 from dlcore.text import error_text, t
-from lessons import TASK_MODULES
 
 WARMING_WAIT_SECONDS = 2.0  # how long a session waits for a starting worker before saying so
 WARMING_POLL_SECONDS = 1.0

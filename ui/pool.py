@@ -6,8 +6,8 @@ import gc
 
 import streamlit as st
 
+from dlcore.lessons import TASK_MODULES
 from dlcore.runtime.pool import WorkerPool
-from lessons import TASK_MODULES
 
 
 @st.cache_resource(show_spinner=False)

@@ -15,7 +15,7 @@ A task function registers itself where it is defined, as Keras's
 
 Task modules import Keras, so the server never imports them: a worker
 imports its pool's ``task_modules`` (``CORE_TASK_MODULES`` plus the lessons'
-``lessons.TASK_MODULES``) once, before it reports ready. This module itself
+``dlcore.lessons.TASK_MODULES``) once, before it reports ready. This module itself
 is light and safe to import anywhere.
 """
 

@@ -32,7 +32,7 @@ print(len(names))
 
 REGISTRY_SCRIPT = """
 import importlib, json
-from lessons import TASK_MODULES
+from dlcore.lessons import TASK_MODULES
 from dlcore.runtime.tasks import REGISTRY, Task
 for name in TASK_MODULES:
     importlib.import_module(name)
