@@ -18,8 +18,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.text import t
-from tests.conftest import APP, AppTestTimeout
 from tests.app.test_links import toasts
+from tests.conftest import APP, AppTestTimeout
 
 GD = "pages/3_gradient-descent.py"
 WINE = "pages/6_wine.py"
