@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(smoke: bool = False) -> dict:
     from streamlit.testing.v1 import AppTest
 
+    from ui.session_jobs import SESSION_WORK_KEY
+
     sessions, runs = (2, 1) if smoke else (10, 3)
     before = resident_megabytes()
     apps = []
@@ -29,11 +31,11 @@ def main(smoke: bool = False) -> dict:
         for at in apps:
             at.button(key="train").click().run()
         for at in apps:
-            while at.session_state["jobs"]:
+            while at.session_state[SESSION_WORK_KEY].busy():
                 time.sleep(0.3)
                 at.run()
     after = resident_megabytes()
-    kept = sum(len(at.session_state["runs"]["wine"]) for at in apps)
+    kept = sum(len(at.session_state[SESSION_WORK_KEY].page("wine").runs) for at in apps)
     print(f"{sessions} sessions × {runs} runs ({kept} runs kept): server RSS {before:.0f} MB → {after:.0f} MB")
     return {"sessions": sessions, "runs_each": runs, "rss_before_mb": before, "rss_after_mb": after, "runs_kept": kept}
 

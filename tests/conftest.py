@@ -29,6 +29,9 @@ from streamlit.testing.v1 import AppTest
 from dlcore.lessons import TASK_MODULES
 from dlcore.runtime.pool import DONE, WorkerPool
 from dlcore.runtime.result_cache import ResultCache
+from dlcore.runtime.runs import RunRecord
+from dlcore.runtime.session_work import PageWork, SessionWork
+from ui.session_jobs import SESSION_WORK_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = tempfile.mkdtemp(prefix="dlp-test-data-")
@@ -37,17 +40,22 @@ APP = str(ROOT / "app.py")
 AppTestTimeout = 120  # seconds; the first run may wait for the trainers to warm up
 
 
-def open_page(script: str | None = None, **state: object) -> AppTest:
+def open_page(script: str | None = None, runs: dict[str, list[RunRecord]] | None = None, **state: object) -> AppTest:
     """Runs the app, then switches to ``script`` (e.g. ``"pages/6_wine.py"``).
 
     Args:
         script: Page script path relative to the app root, or None for home.
+        runs: Run histories to start the session with, page slug → runs.
         **state: Session-state values to set before the page runs.
 
     Returns:
         The AppTest after the page's first run.
     """
     at = AppTest.from_file(APP, default_timeout=AppTestTimeout)
+    if runs is not None:
+        at.session_state[SESSION_WORK_KEY] = SessionWork(
+            {page: PageWork(runs=history) for page, history in runs.items()}
+        )
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
@@ -55,6 +63,28 @@ def open_page(script: str | None = None, **state: object) -> AppTest:
         at.switch_page(script)
         at.run()
     return at
+
+
+def session_work(at: AppTest) -> SessionWork:
+    """The session's work (jobs, runs, queues), empty if the app made none yet."""
+    return at.session_state[SESSION_WORK_KEY] if SESSION_WORK_KEY in at.session_state else SessionWork()
+
+
+def busy(at: AppTest) -> bool:
+    """Whether any page of the session has a job not yet filed."""
+    return session_work(at).busy()
+
+
+def page_runs(at: AppTest, page: str) -> list[RunRecord]:
+    """The page's run history in the session (newest last; empty if none)."""
+    work = session_work(at).pages.get(page)
+    return work.runs if work is not None else []
+
+
+def queue_length(at: AppTest, page: str) -> int:
+    """How many runs wait in the page's queue."""
+    work = session_work(at).pages.get(page)
+    return len(work.queue) if work is not None else 0
 
 
 def run_until(at: AppTest, done: Callable[[AppTest], bool], timeout: float = 120.0, interval: float = 0.5) -> None:

@@ -11,7 +11,7 @@ from ui import controls
 from ui.compute import get_compute_pool
 from ui.experiment_queue import advance_all
 from ui.pool import get_pool
-from ui.session_jobs import harvest_all
+from ui.session_jobs import active_job, harvest_all, session_work
 from ui.share_view import share_section
 
 STATUS_POLL_SECONDS = 2.0
@@ -62,7 +62,7 @@ def page_frame(slug: str | None) -> str:
                 st.page_link(lesson.script, label=t(f"lesson.{lesson.slug}.title", lang), icon=lesson.icon)
         # The page's own job is polled by its live view; a job of another
         # page needs the sidebar's poller to stay alive and be filed.
-        if any(page != slug for page in st.session_state.get("jobs", {})):
+        if any(page != slug for page in session_work().active_pages()):
             _job_status(lang)
     if st.session_state.get("projector"):
         st.html(PROJECTOR_CSS)
@@ -105,7 +105,8 @@ def _job_status(lang: str) -> None:
                 st.caption(t("status.waiting", lang, position=snapshot.queue_position))
             else:
                 epochs = sum(kind == "epoch" for kind, _ in snapshot.events)
-                total = st.session_state["jobs"].get(page, {}).get("meta", {}).get("train", {}).get("epochs", "?")
+                job = active_job(page)
+                total = job.meta.get("train", {}).get("epochs", "?") if job is not None else "?"
                 st.caption(t("status.running", lang, page=title, epoch=epochs, epochs=total))
 
     with st.sidebar:

@@ -1,10 +1,9 @@
 """A session's jobs: start one per page, poll it, keep finished runs.
 
-``st.session_state["jobs"]`` maps a page slug to its active job (id and the
-settings it was started with); ``st.session_state["runs"]`` maps a page slug
-to that page's run history (``dlcore.runtime.runs.RunRecord`` list, newest last).
-Harvesting moves a finished job into the history exactly once, whichever
-fragment sees it first.
+The session's work (every page's active job, run history and run counter)
+is one ``dlcore.runtime.session_work.SessionWork`` kept under
+``st.session_state[SESSION_WORK_KEY]``. Harvesting moves a finished job into
+its page's history exactly once, whichever fragment sees it first.
 """
 
 from __future__ import annotations
@@ -14,21 +13,28 @@ from typing import Any
 import streamlit as st
 
 from dlcore.runtime.pool import JobSnapshot
-from dlcore.runtime.runs import RUN_CAP, RunRecord, add_run, record_from_snapshot
+from dlcore.runtime.runs import RUN_CAP, RunRecord
+from dlcore.runtime.session_work import ActiveJob, SessionWork
 from ui.pool import get_pool
 
+SESSION_WORK_KEY = "session_work"
 
-def _jobs() -> dict[str, dict[str, Any]]:
-    return st.session_state.setdefault("jobs", {})
+
+def session_work() -> SessionWork:
+    """The session's work, created on first use (the one place it is made)."""
+    if SESSION_WORK_KEY not in st.session_state:
+        st.session_state[SESSION_WORK_KEY] = SessionWork()
+    return st.session_state[SESSION_WORK_KEY]
 
 
 def runs(page: str) -> list[RunRecord]:
     """The page's run history for this session (newest last)."""
-    return st.session_state.setdefault("runs", {}).setdefault(page, [])
+    return session_work().page(page).runs
 
 
 def clear_runs(page: str) -> None:
-    st.session_state.setdefault("runs", {})[page] = []
+    """Forgets the page's run history (run numbers keep counting)."""
+    session_work().page(page).runs = []
 
 
 def start_job(page: str, task: str, payload: dict[str, Any], meta: dict[str, Any]) -> str:
@@ -44,13 +50,14 @@ def start_job(page: str, task: str, payload: dict[str, Any], meta: dict[str, Any
         The job id.
     """
     job_id = get_pool().submit(task, payload)
-    _jobs()[page] = {"job_id": job_id, "meta": meta}
+    session_work().start(page, ActiveJob(job_id=job_id, meta=meta))
     return job_id
 
 
-def active_job(page: str) -> dict[str, Any] | None:
-    """``{"job_id", "meta"}`` of the page's job not yet harvested, if any."""
-    return _jobs().get(page)
+def active_job(page: str) -> ActiveJob | None:
+    """The page's job not yet harvested, if any (``job_id``, ``meta``; also
+    readable as ``job["job_id"]``, ``job["meta"]``)."""
+    return session_work().page(page).job
 
 
 def poll(page: str) -> JobSnapshot | None:
@@ -59,35 +66,37 @@ def poll(page: str) -> JobSnapshot | None:
     Returns:
         The snapshot (also when it just finished), or None without a job.
     """
-    entry = active_job(page)
-    if entry is None:
+    work = session_work().page(page)
+    if work.job is None:
         return None
-    snapshot = get_pool().snapshot(entry["job_id"])
+    snapshot = get_pool().snapshot(work.job.job_id)
     if snapshot is None:  # evicted or the pool was restarted
-        _jobs().pop(page, None)
+        work.job = None
         return None
     if snapshot.finished:
-        _jobs().pop(page, None)
-        history = runs(page)
-        history[:] = add_run(history, record_from_snapshot(_next_run_number(page), entry["meta"], snapshot))
+        work.file(snapshot)
     return snapshot
-
-
-def _next_run_number(page: str) -> int:
-    counter = st.session_state.setdefault("run_counter", {})
-    counter[page] = counter.get(page, 0) + 1
-    return counter[page]
 
 
 def harvest_all() -> list[tuple[str, JobSnapshot]]:
     """Polls every active job of the session (keeps them alive, files the
     finished ones). Returns ``(page, snapshot)`` of those still running."""
     running = []
-    for page in list(_jobs()):
+    for page in session_work().active_pages():
         snapshot = poll(page)
         if snapshot is not None and not snapshot.finished:
             running.append((page, snapshot))
     return running
 
 
-__all__ = ["RUN_CAP", "active_job", "clear_runs", "harvest_all", "poll", "runs", "start_job"]
+__all__ = [
+    "RUN_CAP",
+    "SESSION_WORK_KEY",
+    "active_job",
+    "clear_runs",
+    "harvest_all",
+    "poll",
+    "runs",
+    "session_work",
+    "start_job",
+]

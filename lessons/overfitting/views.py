@@ -15,6 +15,7 @@ from dlcore.figures.curves import runs_figure
 from dlcore.keras_code import keras_code
 from dlcore.model_label import layers_label
 from dlcore.runtime.runs import RunRecord, probe_series
+from dlcore.runtime.session_work import QueuedRun
 from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
@@ -45,26 +46,26 @@ def model_label(model: ModelSpec, train: TrainConfig, lang: str) -> str:
     return label
 
 
-def run_item(model: ModelSpec, train: TrainConfig, label: str, experiment: str | None) -> dict[str, Any]:
+def run_item(model: ModelSpec, train: TrainConfig, label: str, experiment: str | None) -> QueuedRun:
     """A queue item (task, payload, meta) for one wine run with the gradient probe."""
-    return {
-        "task": Task.TRAIN,
-        "payload": {"model": to_dict(model), "train": to_dict(train), "data": WINE_DATA, "probes": GRADIENT_PROBE},
-        "meta": {"model": to_dict(model), "train": to_dict(train), "label": label, "experiment": experiment},
-    }
+    return QueuedRun(
+        task=Task.TRAIN,
+        payload={"model": to_dict(model), "train": to_dict(train), "data": WINE_DATA, "probes": GRADIENT_PROBE},
+        meta={"model": to_dict(model), "train": to_dict(train), "label": label, "experiment": experiment},
+    )
 
 
-def experiment_item(experiment: Experiment, lang: str) -> dict[str, Any]:
+def experiment_item(experiment: Experiment, lang: str) -> QueuedRun:
     """The queue item of a preset experiment."""
     return run_item(experiment.model, experiment.train, t(f"overfit.exp.{experiment.key}.name", lang), experiment.key)
 
 
 def run_experiments(experiments: list[Experiment], lang: str) -> None:
     """Queues experiments (skipping those already waiting or running)."""
-    busy = {item["meta"].get("experiment") for item in queued(PAGE)}
+    busy = {item.meta.get("experiment") for item in queued(PAGE)}
     entry = active_job(PAGE)
     if entry is not None:
-        busy.add(entry["meta"].get("experiment"))
+        busy.add(entry.meta.get("experiment"))
     enqueue(PAGE, [experiment_item(e, lang) for e in experiments if e.key not in busy])
 
 
@@ -91,9 +92,9 @@ def diagnose_history(history: dict[str, list[float]], loss: str) -> Diagnosis:
 
 def _status(experiment: Experiment, record: RunRecord | None, lang: str) -> str:
     entry = active_job(PAGE)
-    if entry is not None and entry["meta"].get("experiment") == experiment.key:
+    if entry is not None and entry.meta.get("experiment") == experiment.key:
         return t("overfit.status.running", lang)
-    if any(item["meta"].get("experiment") == experiment.key for item in queued(PAGE)):
+    if any(item.meta.get("experiment") == experiment.key for item in queued(PAGE)):
         return t("overfit.status.queued", lang)
     if record is None:
         return t("overfit.status.not_run", lang)

@@ -14,7 +14,7 @@ import pytest
 from dlcore.data import data_split
 from dlcore.text import t
 from dlcore.toy_data import GRID_SIZE
-from tests.conftest import open_page, run_until
+from tests.conftest import busy, open_page, page_runs, run_until
 
 PAGE = "pages/8_classification.py"
 
@@ -78,9 +78,9 @@ def test_toy_training_draws_the_boundary_and_reads_the_predictions() -> None:
     assert [trace["type"] for trace in before["data"]] == ["scatter"] * 4  # the points, no heatmap yet
     at.number_input(key="epochs").set_value(4).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"].get("classification"), timeout=180)
+    run_until(at, lambda a: not busy(a) and page_runs(a, "classification"), timeout=180)
     assert not at.exception
-    record = at.session_state["runs"]["classification"][-1]
+    record = page_runs(at, "classification")[-1]
     assert record.epochs_run == 4 and "boundary" in record.extras
     assert record.meta["data"] == {
         "dataset": "circle",

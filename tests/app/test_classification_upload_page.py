@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dlcore.data import DATA_DIR
-from tests.conftest import open_page, run_until
+from tests.conftest import busy, open_page, page_runs, run_until
 
 PAGE = "pages/8_classification.py"
 
@@ -29,9 +29,9 @@ def chart_spec(at, key: str) -> dict:
 def train(at, epochs: int = 2) -> object:
     at.number_input(key="epochs").set_value(epochs).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"].get("classification"), timeout=180)
+    run_until(at, lambda a: not busy(a) and page_runs(a, "classification"), timeout=180)
     assert not at.exception
-    return at.session_state["runs"]["classification"][-1]
+    return page_runs(at, "classification")[-1]
 
 
 def test_ionosphere_file_trains_and_its_results_use_its_split() -> None:

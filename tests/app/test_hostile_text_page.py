@@ -10,7 +10,7 @@ import html
 import json
 
 from tests.app.test_links import GD, open_link, toast_sources
-from tests.conftest import open_page, run_until
+from tests.conftest import busy, open_page, page_runs, run_until
 from tests.hostile import HOSTILE, HOSTILE_2, REMOTE, assert_shown_as_text, csv_bytes, rendered_text
 
 WINE = "pages/6_wine.py"
@@ -120,8 +120,8 @@ def test_a_run_on_a_hostile_file_labels_its_charts_and_results_as_text() -> None
     at.number_input(key="width").set_value(4).run()
     at.number_input(key="epochs").set_value(1).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
-    assert not at.exception and at.session_state["runs"]["wine"][-1].result is not None
+    run_until(at, lambda a: not busy(a) and page_runs(a, "wine"))
+    assert not at.exception and page_runs(at, "wine")[-1].result is not None
     # Metric label and caption name the target's units.
     assert_user_text_shown_as_text(at, f"In {HOSTILE_2} units")
     # Charts: the run's legend names the file, the prediction axes the target;

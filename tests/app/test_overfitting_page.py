@@ -7,7 +7,7 @@ import sys
 
 from dlcore.diagnosis import diagnose
 from dlcore.experiments import EXPERIMENTS
-from tests.conftest import open_page, run_until
+from tests.conftest import busy, open_page, page_runs, queue_length, run_until
 from ui.diagnosis_view import verdict_label
 
 PAGE = "pages/7_overfitting.py"
@@ -31,14 +31,14 @@ def test_capacity_group_runs_in_order_and_is_diagnosed() -> None:
     at = open_page(PAGE)
     at.button(key="overfit_run_group_capacity").click().run()
     assert not at.exception
-    assert len(at.session_state["queues"]["overfitting"]) == 2  # one running, two waiting
+    assert queue_length(at, "overfitting") == 2  # one running, two waiting
     run_until(
         at,
-        lambda a: len(a.session_state["runs"].get("overfitting", [])) == 3 and not a.session_state["jobs"],
+        lambda a: len(page_runs(a, "overfitting")) == 3 and not busy(a),
         timeout=240,
     )
     assert not at.exception
-    records = at.session_state["runs"]["overfitting"]
+    records = page_runs(at, "overfitting")
     assert [r.meta["experiment"] for r in records] == ["baseline", "wider", "deeper"]
     for record in records:
         assert record.epochs_run == 10
@@ -62,9 +62,9 @@ def test_load_into_panel_then_train_a_variant() -> None:
     assert at.number_input(key="epochs").value == 500 and at.number_input(key="patience").value == 20
     at.number_input(key="epochs").set_value(2).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"].get("overfitting"), timeout=180)
+    run_until(at, lambda a: not busy(a) and page_runs(a, "overfitting"), timeout=180)
     assert not at.exception
-    record = at.session_state["runs"]["overfitting"][-1]
+    record = page_runs(at, "overfitting")[-1]
     assert record.meta["experiment"] is None and record.meta["model"]["dropout"] == 0.3
     assert record.epochs_run == 2 and record.extras["gradients"][0][0] == 1
     assert "tensorflow" not in sys.modules and "keras" not in sys.modules

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.app.test_links import open_link, toasts
-from tests.conftest import open_page, run_until
+from tests.conftest import busy, open_page, page_runs, run_until
 
 PAGE = "pages/6_wine.py"
 
@@ -49,9 +49,9 @@ def test_train_two_epochs_streams_to_chart_and_history() -> None:
     at.number_input(key="epochs").set_value(2).run()
     at.button(key="train").click().run()
     assert not at.exception
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    run_until(at, lambda a: not busy(a) and page_runs(a, "wine"))
     assert not at.exception
-    runs = at.session_state["runs"]["wine"]
+    runs = page_runs(at, "wine")
     assert len(runs) == 1 and runs[0].epochs_run == 2
     live = trace_values(chart(at, "wine_live_chart"))
     assert [len(v) for v in live[:2]] == [2, 2]  # training and validation loss, 2 epochs each
@@ -65,11 +65,11 @@ def test_train_two_epochs_streams_to_chart_and_history() -> None:
     # A second run is compared with the first and both are in the history table.
     at.number_input(key="epochs").set_value(1).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and len(a.session_state["runs"]["wine"]) == 2)
+    run_until(at, lambda a: not busy(a) and len(page_runs(a, "wine")) == 2)
     assert not at.exception
     assert len(at.dataframe[-1].value) == 2
     at.button(key="wine_clear_runs").click().run()
-    assert at.session_state["runs"]["wine"] == []
+    assert page_runs(at, "wine") == []
 
 
 def test_too_many_parameters_refused_with_message() -> None:
@@ -91,7 +91,7 @@ def test_diverging_learning_rate_explained_and_page_usable() -> None:
     at.select_slider(key="batch_size").set_value(32).run()
     at.number_input(key="epochs").set_value(30).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    run_until(at, lambda a: not busy(a) and page_runs(a, "wine"))
     assert not at.exception
     assert any("learning rate (10.0) is too high" in e.value for e in at.error)
     assert not at.button(key="train").disabled  # the session stays usable
@@ -226,9 +226,9 @@ def test_trained_model_downloads_and_predicts_a_validation_wine() -> None:
     at.number_input(key="width").set_value(16).run()
     at.number_input(key="epochs").set_value(3).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    run_until(at, lambda a: not busy(a) and page_runs(a, "wine"))
     assert not at.exception
-    run = at.session_state["runs"]["wine"][-1]
+    run = page_runs(at, "wine")[-1]
     from dlcore.runtime.model_store import saved_model
 
     saved = saved_model(run.meta["model_id"])

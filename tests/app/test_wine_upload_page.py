@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from dlcore.data import DATA_DIR
-from tests.conftest import open_page, run_until
+from tests.conftest import busy, open_page, page_runs, run_until
 
 PAGE = "pages/6_wine.py"
 
@@ -43,9 +43,9 @@ def test_semicolon_uci_file_trains_on_the_chosen_target() -> None:
     at.number_input(key="width").set_value(8).run()
     at.number_input(key="epochs").set_value(2).run()
     at.button(key="train").click().run()
-    run_until(at, lambda a: not a.session_state["jobs"] and a.session_state["runs"]["wine"])
+    run_until(at, lambda a: not busy(a) and page_runs(a, "wine"))
     assert not at.exception
-    run = at.session_state["runs"]["wine"][-1]
+    run = page_runs(at, "wine")[-1]
     assert run.result is not None and run.epochs_run == 2
     assert run.meta["data"] == {"dataset": "upload", "name": "winequality-red-uci.csv", "target": "alcohol"}
     assert any("alcohol" in m.label for m in at.metric)
