@@ -233,31 +233,8 @@ def live_view(
     pace = _polling_interval(poll(page)) if was_active else None
     chart_key = f"{page}_live_chart"
 
-    def stop(job_id: str) -> None:
-        get_pool().cancel(job_id)
-        if on_stop is not None:
-            on_stop()
-
-    def draw(frame: LiveFrame) -> None:
-        epochs = len(frame.history.get("loss", []))
-        previous = frame.previous.number if frame.previous else None
-        signature = (frame.source, epochs, frame.total_epochs, frame.loss_name, previous, lang)
-        fig = memoized(chart_key, signature, lambda: curves(frame, lang))
-        st.plotly_chart(fig, key=chart_key, width="stretch")
-
-    def show_status(frame: LiveFrame, snapshot: JobSnapshot | None) -> None:
-        if snapshot is not None:
-            _progress(snapshot, frame.total_epochs, lang)
-        elif frame.record is not None:
-            level, text = outcome_message(frame.record, lang)
-            getattr(st, level)(text)
-
-    def show_stop(job_id: str, snapshot: JobSnapshot) -> None:
-        if snapshot.cancel_requested:
-            st.caption(t("train.stopping", lang))
-        else:
-            st.button(t("train.stop", lang), key="stop", on_click=stop, args=(job_id,))
-
+    # The fragment is this closure (Streamlit names a fragment by its function's
+    # qualified name); the pieces it draws are module-level functions.
     def body() -> None:
         """One poll: the status, the chart, the Stop button, then ``extra``.
 
@@ -273,15 +250,50 @@ def live_view(
             st.rerun(scope="app")  # started, streaming or ended: redraw at the new pace
         frame = _running_frame(entry, snapshot, runs(page)) if running else _idle_frame(runs(page), planned_epochs, loss_name)
         with st.container():
-            show_status(frame, snapshot if running else None)
-        draw(frame)
+            _show_status(frame, snapshot if running else None, lang)
+        _draw_chart(frame, chart_key, curves, lang)
         with st.container():
             if running:
-                show_stop(entry["job_id"], snapshot)
+                _show_stop(entry["job_id"], snapshot, lang, on_stop)
         if extra is not None:
             extra(frame)
 
     st.fragment(run_every=pace)(body)()
+
+
+def _show_status(frame: LiveFrame, snapshot: JobSnapshot | None, lang: str) -> None:
+    """The running job's progress, or how the latest run ended (nothing before
+    the first run)."""
+    if snapshot is not None:
+        _progress(snapshot, frame.total_epochs, lang)
+    elif frame.record is not None:
+        level, text = outcome_message(frame.record, lang)
+        getattr(st, level)(text)
+
+
+def _draw_chart(frame: LiveFrame, chart_key: str, curves: Callable[[LiveFrame, str], go.Figure], lang: str) -> None:
+    """The chart under its stable key, rebuilt only when the frame's
+    signature changed (a new epoch, another run, another language)."""
+    epochs = len(frame.history.get("loss", []))
+    previous = frame.previous.number if frame.previous else None
+    signature = (frame.source, epochs, frame.total_epochs, frame.loss_name, previous, lang)
+    fig = memoized(chart_key, signature, lambda: curves(frame, lang))
+    st.plotly_chart(fig, key=chart_key, width="stretch")
+
+
+def _show_stop(job_id: str, snapshot: JobSnapshot, lang: str, on_stop: Callable[[], None] | None) -> None:
+    """The Stop button (key ``stop``), or a note once Stop was pressed."""
+    if snapshot.cancel_requested:
+        st.caption(t("train.stopping", lang))
+    else:
+        st.button(t("train.stop", lang), key="stop", on_click=_stop, args=(job_id, on_stop))
+
+
+def _stop(job_id: str, on_stop: Callable[[], None] | None) -> None:
+    """Cancels the job, then calls the page's ``on_stop``."""
+    get_pool().cancel(job_id)
+    if on_stop is not None:
+        on_stop()
 
 
 def run_history(page: str, lang: str) -> None:

@@ -222,9 +222,33 @@ def training_panel(
         ``(model_spec, train_config)``; either is None (with an error shown)
         when the settings are out of bounds, e.g. too many parameters.
     """
+    defaults = _panel_defaults(model_defaults, train_defaults)
+    _prepare_state(defaults, losses, scope)
+    model_col, train_col = st.columns(2, gap="large")
+    with model_col:
+        st.markdown(f"**{t('panel.model', lang)}**")
+        _architecture_controls(lang)
+        _regularisation_controls(lang)
+    with train_col:
+        st.markdown(f"**{t('panel.training', lang)}**")
+        _optimizer_controls(lang, losses)
+        _training_controls(lang)
+    _save_state(scope)
+    _mirror_link(defaults)
+    return _chosen_specs(lang, n_inputs, model_defaults.output_activation, defaults)
+
+
+def _panel_defaults(model_defaults: ModelSpec, train_defaults: TrainConfig) -> dict[str, Any]:
+    """Every widget's default: the given specs, the course's width where the model sets none."""
     defaults: dict[str, Any] = {"width": COURSE_WIDTH, **dict.fromkeys(UNIT_KEYS, COURSE_WIDTH)}
     defaults.update(_model_widgets(model_defaults))
     defaults.update({f.name: getattr(train_defaults, f.name) for f in fields(TrainConfig) if f.name in TRAIN_KEYS})
+    return defaults
+
+
+def _prepare_state(defaults: dict[str, Any], losses: tuple[str, ...], scope: str) -> None:
+    """Fills the widgets' state before they are drawn: the scope's saved values
+    (or the defaults), then a shared link's settings, snapped to offered choices."""
     _seed_state(defaults, scope)
     _apply_link(losses, scope)
     for key, options in (("learning_rate", LEARNING_RATES), ("batch_size", BATCH_SIZES), ("l1", PENALTIES), ("l2", PENALTIES)):
@@ -232,75 +256,94 @@ def training_panel(
     if st.session_state["loss"] not in losses:
         st.session_state["loss"] = losses[0]
 
-    model_col, train_col = st.columns(2, gap="large")
-    with model_col:
-        st.markdown(f"**{t('panel.model', lang)}**")
-        _draw(st, "slider", t("panel.depth", lang), 0, MAX_DEPTH, key="depth", help=t("panel.depth_help", lang))
-        _units_inputs(lang)
-        _draw(
-            st,
-            "selectbox",
-            t("panel.activation", lang),
-            list(ACTIVATIONS),
-            key="activation",
-            format_func=lambda k: t(f"activation.{k}", lang),
-        )
-        _draw(st, "slider", t("panel.dropout", lang), 0.0, 0.8, step=0.05, key="dropout", help=t("panel.dropout_help", lang))
-        _draw(
-            st,
-            "selectbox",
-            t("panel.batchnorm", lang),
-            list(BATCHNORM_PLACEMENTS),
-            key="batchnorm",
-            format_func=lambda k: t(f"panel.batchnorm.{k}", lang),
-        )
-        c1, c2 = st.columns(2)
-        _draw(c1, "select_slider", t("panel.l1", lang), PENALTIES, key="l1")
-        _draw(c2, "select_slider", t("panel.l2", lang), PENALTIES, key="l2")
-    with train_col:
-        st.markdown(f"**{t('panel.training', lang)}**")
-        c1, c2 = st.columns(2)
-        _draw(c1, "selectbox", t("panel.loss", lang), list(losses), key="loss", format_func=lambda k: t(f"loss.{k}", lang))
-        _draw(
-            c2,
-            "selectbox",
-            t("panel.optimizer", lang),
-            list(OPTIMIZERS),
-            key="optimizer",
-            format_func=lambda k: t(f"optimizer.{k}", lang),
-        )
-        _draw(
-            st,
-            "select_slider",
-            t("panel.learning_rate", lang),
-            LEARNING_RATES,
-            key="learning_rate",
-            format_func=lambda v: f"{v:g}",
-        )
-        if OPTIMIZERS[st.session_state["optimizer"]].uses_momentum:
-            _draw(st, "slider", t("panel.momentum", lang), 0.0, 0.99, step=0.01, key="momentum")
-        c1, c2 = st.columns(2)
-        _draw(c1, "select_slider", t("panel.batch_size", lang), BATCH_SIZES, key="batch_size")
-        _draw(c2, "number_input", t("panel.epochs", lang), 1, MAX_EPOCHS, step=1, key="epochs")
-        _draw(st, "toggle", t("panel.early_stopping", lang), key="early_stopping")
-        if st.session_state["early_stopping"]:
-            c1, c2, c3 = st.columns(3)
-            _draw(c1, "number_input", t("panel.min_delta", lang), 0.0, 1.0, step=0.001, format="%.4f", key="min_delta")
-            _draw(c2, "number_input", t("panel.patience", lang), 1, 1000, step=1, key="patience")
-            _draw(c3, "checkbox", t("panel.restore_best", lang), key="restore_best")
-        _draw(st, "number_input", t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
-    _save_state(scope)
+
+def _architecture_controls(lang: str) -> None:
+    """Depth, the hidden layers' units, and their activation."""
+    _draw(st, "slider", t("panel.depth", lang), 0, MAX_DEPTH, key="depth", help=t("panel.depth_help", lang))
+    _units_inputs(lang)
+    _draw(
+        st,
+        "selectbox",
+        t("panel.activation", lang),
+        list(ACTIVATIONS),
+        key="activation",
+        format_func=lambda k: t(f"activation.{k}", lang),
+    )
+
+
+def _regularisation_controls(lang: str) -> None:
+    """Dropout, batch normalization, and the L1 and L2 weight penalties."""
+    _draw(st, "slider", t("panel.dropout", lang), 0.0, 0.8, step=0.05, key="dropout", help=t("panel.dropout_help", lang))
+    _draw(
+        st,
+        "selectbox",
+        t("panel.batchnorm", lang),
+        list(BATCHNORM_PLACEMENTS),
+        key="batchnorm",
+        format_func=lambda k: t(f"panel.batchnorm.{k}", lang),
+    )
+    c1, c2 = st.columns(2)
+    _draw(c1, "select_slider", t("panel.l1", lang), PENALTIES, key="l1")
+    _draw(c2, "select_slider", t("panel.l2", lang), PENALTIES, key="l2")
+
+
+def _optimizer_controls(lang: str, losses: tuple[str, ...]) -> None:
+    """The loss, the optimizer, its learning rate and (if it uses one) momentum."""
+    c1, c2 = st.columns(2)
+    _draw(c1, "selectbox", t("panel.loss", lang), list(losses), key="loss", format_func=lambda k: t(f"loss.{k}", lang))
+    _draw(
+        c2,
+        "selectbox",
+        t("panel.optimizer", lang),
+        list(OPTIMIZERS),
+        key="optimizer",
+        format_func=lambda k: t(f"optimizer.{k}", lang),
+    )
+    _draw(
+        st,
+        "select_slider",
+        t("panel.learning_rate", lang),
+        LEARNING_RATES,
+        key="learning_rate",
+        format_func=lambda v: f"{v:g}",
+    )
+    if OPTIMIZERS[st.session_state["optimizer"]].uses_momentum:
+        _draw(st, "slider", t("panel.momentum", lang), 0.0, 0.99, step=0.01, key="momentum")
+
+
+def _training_controls(lang: str) -> None:
+    """Batch size, epochs, early stopping (with its settings when on), and the seed."""
+    c1, c2 = st.columns(2)
+    _draw(c1, "select_slider", t("panel.batch_size", lang), BATCH_SIZES, key="batch_size")
+    _draw(c2, "number_input", t("panel.epochs", lang), 1, MAX_EPOCHS, step=1, key="epochs")
+    _draw(st, "toggle", t("panel.early_stopping", lang), key="early_stopping")
+    if st.session_state["early_stopping"]:
+        c1, c2, c3 = st.columns(3)
+        _draw(c1, "number_input", t("panel.min_delta", lang), 0.0, 1.0, step=0.001, format="%.4f", key="min_delta")
+        _draw(c2, "number_input", t("panel.patience", lang), 1, 1000, step=1, key="patience")
+        _draw(c3, "checkbox", t("panel.restore_best", lang), key="restore_best")
+    _draw(st, "number_input", t("panel.seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("panel.seed_help", lang))
+
+
+def _mirror_link(defaults: dict[str, Any]) -> None:
+    """Mirrors the settings that apply into the page's link (defaults are left out)."""
     state = st.session_state
-    for key in _link_keys(state):  # mirror the settings into the page's link
+    for key in _link_keys(state):
         if key in state:
             controls.write_link(key, state[key], defaults[key])
 
+
+def _chosen_specs(
+    lang: str, n_inputs: int, output_activation: str | None, defaults: dict[str, Any]
+) -> tuple[ModelSpec | None, TrainConfig | None]:
+    """The specs the widgets describe, or ``(None, None)`` (reason shown) when out of bounds."""
+    state = st.session_state
     try:
         model = ModelSpec(
             n_inputs=n_inputs,
             units=_hidden_units(state),
             **{k: state[k] for k in SPEC_KEYS},
-            output_activation=model_defaults.output_activation,
+            output_activation=output_activation,
         )
         train = TrainConfig(**{k: state.get(k, defaults[k]) for k in TRAIN_KEYS})
     except SettingError as exc:
