@@ -150,12 +150,12 @@ def _polling_interval(snapshot: JobSnapshot | None) -> float | None:
 
 
 def _running_frame(entry: dict[str, Any], snapshot: JobSnapshot, history: list[RunRecord]) -> LiveFrame:
-    meta_train = entry["meta"]["train"]
+    meta_train = entry.meta["train"]
     return LiveFrame(
         history=history_from_events(snapshot.events),
         total_epochs=int(meta_train["epochs"]),
         running=True,
-        meta=entry["meta"],
+        meta=entry.meta,
         events=snapshot.events,
         previous=history[-1] if history else None,
         loss_name=meta_train["loss"],
@@ -254,7 +254,7 @@ def live_view(
         _draw_chart(frame, chart_key, curves, lang)
         with st.container():
             if running:
-                _show_stop(entry["job_id"], snapshot, lang, on_stop)
+                _show_stop(entry.job_id, snapshot, lang, on_stop)
         if extra is not None:
             extra(frame)
 

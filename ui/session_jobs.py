@@ -55,8 +55,7 @@ def start_job(page: str, task: str, payload: dict[str, Any], meta: dict[str, Any
 
 
 def active_job(page: str) -> ActiveJob | None:
-    """The page's job not yet harvested, if any (``job_id``, ``meta``; also
-    readable as ``job["job_id"]``, ``job["meta"]``)."""
+    """The page's job not yet harvested, if any (``job_id``, ``meta``)."""
     return session_work().page(page).job
 
 

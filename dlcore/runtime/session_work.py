@@ -8,26 +8,15 @@ so it holds no Streamlit and no Keras.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from dlcore.runtime.pool import JobSnapshot
 from dlcore.runtime.runs import RunRecord, add_run, record_from_snapshot
 
 
-class _ReadByName:
-    """Lets a dataclass be read like the dict it replaces: ``job["meta"]`` is
-    ``job.meta`` (for callers written against the ``{"job_id", "meta"}`` and
-    ``{"task", "payload", "meta"}`` shapes)."""
-
-    def __getitem__(self, name: str) -> Any:
-        if name not in {f.name for f in fields(self)}:  # type: ignore[arg-type]
-            raise KeyError(name)
-        return getattr(self, name)
-
-
 @dataclass(frozen=True)
-class ActiveJob(_ReadByName):
+class ActiveJob:
     """A page's submitted job, not yet filed.
 
     Attributes:
@@ -40,7 +29,7 @@ class ActiveJob(_ReadByName):
 
 
 @dataclass(frozen=True)
-class QueuedRun(_ReadByName):
+class QueuedRun:
     """A run waiting in a page's queue.
 
     Attributes:

@@ -99,7 +99,7 @@ def _queue_controls(lang: str) -> None:
         width="stretch",
     )
     if entry is not None:
-        c3.info(t("overfit.queue.running", lang, name=entry["meta"].get("label", ""), waiting=len(waiting)))
+        c3.info(t("overfit.queue.running", lang, name=entry.meta.get("label", ""), waiting=len(waiting)))
     elif not waiting:
         c3.caption(t("overfit.queue.idle", lang))
 
@@ -142,6 +142,6 @@ def _own_model_section(lang: str) -> None:
             export_section(model, train, lang, page=PAGE)
         item = run_item(model, train, model_label(model, train, lang), None)
         fits = before_train(PAGE, lang, model, train, wine_split(), scope=PAGE)
-        train_buttons(PAGE, lang, job=(lambda: (item["payload"], item["meta"])) if fits else None)
+        train_buttons(PAGE, lang, job=(lambda: (item.payload, item.meta)) if fits else None)
     else:
         train_buttons(PAGE, lang, job=None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from dlcore.runtime.pool import DONE, JobSnapshot
 from dlcore.runtime.session_work import ActiveJob, QueuedRun, SessionWork
 
@@ -35,12 +33,9 @@ def test_active_pages_in_the_order_their_jobs_started() -> None:
     assert work.busy() and work.active_pages() == ["classification", "wine"]
 
 
-def test_queued_pages_and_reading_items_by_name() -> None:
+def test_queued_pages() -> None:
     work = SessionWork()
     item = QueuedRun("train", {"x": 1}, {"experiment": "baseline"})
     work.page("overfitting").queue.append(item)
     work.page("wine")
     assert work.queued_pages() == ["overfitting"]
-    assert item["payload"] is item.payload and ActiveJob("a", {"k": 1})["meta"] == {"k": 1}
-    with pytest.raises(KeyError):
-        item["nothing"]
