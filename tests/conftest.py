@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dlcore.runtime.pool import DONE, WorkerPool
+from dlcore.runtime.executor import DONE
+from dlcore.runtime.pool import WorkerPool
 from lessons import TASK_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent

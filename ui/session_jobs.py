@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore.runtime.pool import JobSnapshot
+from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RUN_CAP, RunRecord, add_run, record_from_snapshot
 from ui.pool import get_pool
 
