@@ -30,7 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dlcore.runtime.pool import DONE, WorkerPool  # noqa: E402
+from dlcore.runtime.executor import DONE  # noqa: E402
+from dlcore.runtime.pool import WorkerPool  # noqa: E402
 from dlcore.runtime.tasks import Task
 from lessons.optimizers.model import RaceSettings  # noqa: E402
 from lessons.optimizers.racers import RACERS  # noqa: E402

@@ -15,6 +15,22 @@ MAX_UPLOAD_MB = 10  # = server.maxUploadSize in .streamlit/config.toml
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * MB
 
 
+def env_float(name: str, default: float) -> float:
+    """Any number from the environment variable ``name`` (zero and negative too).
+
+    Args:
+        name: The variable, e.g. ``"DLP_WORKER_NICE"``.
+        default: Used when the variable is unset or not a number.
+
+    Returns:
+        The number.
+    """
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
 def env_number(name: str, default: float) -> float:
     """A positive number from the environment variable ``name``.
 
@@ -25,8 +41,5 @@ def env_number(name: str, default: float) -> float:
     Returns:
         The number.
     """
-    try:
-        value = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
+    value = env_float(name, default)
     return value if value > 0 else default

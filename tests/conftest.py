@@ -27,7 +27,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dlcore.lessons import TASK_MODULES
-from dlcore.runtime.pool import DONE, WorkerPool
+from dlcore.runtime.executor import DONE
+from dlcore.runtime.pool import WorkerPool
 from dlcore.runtime.result_cache import ResultCache
 from dlcore.runtime.runs import RunRecord
 from dlcore.runtime.session_work import PageWork, SessionWork

@@ -20,7 +20,8 @@ from typing import Any
 import streamlit as st
 
 from dlcore.lessons import TASK_MODULES
-from dlcore.runtime.pool import DONE, WorkerPool
+from dlcore.runtime.executor import DONE
+from dlcore.runtime.pool import WorkerPool
 from dlcore.runtime.result_cache import ResultCache
 from dlcore.text import error_text, t
 

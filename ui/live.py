@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dlcore.figures.curves import loss_figure, runs_figure
-from dlcore.runtime.pool import JobSnapshot
+from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
 from dlcore.runtime.tasks import Task
 from dlcore.text import error_text, t

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from dlcore.runtime.pool import JobSnapshot
+from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RUN_CAP, RunRecord
 from dlcore.runtime.session_work import ActiveJob, SessionWork
 from ui.pool import get_pool

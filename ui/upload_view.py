@@ -1,9 +1,9 @@
 """Choosing the data: the bundled table or the user's own CSV file.
 
-Everything about reading and checking a file lives in ``dlcore.upload``; this
-view only shows its messages. Nothing a user uploads is executed or
-unpickled: the bytes are parsed as CSV text, and the clean numeric table
-travels to the worker inside the job payload.
+Everything about reading and checking a file lives in ``dlcore.upload`` and
+``dlcore.upload_target``; this view only shows its messages. Nothing a user
+uploads is executed or unpickled: the bytes are parsed as CSV text, and the
+clean numeric table travels to the worker inside the job payload.
 """
 
 from __future__ import annotations
@@ -20,14 +20,8 @@ from dlcore.export import DataSource
 from dlcore.limits import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 from dlcore.markup import md
 from dlcore.text import t
-from dlcore.upload import (
-    TargetResult,
-    UploadResult,
-    candidate_targets,
-    prepare_target,
-    read_csv_upload,
-    suggest_threshold,
-)
+from dlcore.upload import UploadResult, read_csv_upload
+from dlcore.upload_target import TargetResult, candidate_targets, prepare_target, suggest_threshold
 from ui import controls
 
 

@@ -4,8 +4,8 @@ Keras never runs in the server process: Streamlit clears the Keras session
 after every script run once Keras is imported there, and a training inside a
 script run dies on the next rerun. Instead a page *submits* a job, *polls*
 its snapshot from a fragment, and may *cancel* it. Those three calls are the
-whole executor interface (``Executor``), so another executor (a cluster
-scheduler, say) could stand behind the same pages.
+whole executor interface (``dlcore.runtime.executor.Executor``), so another
+executor (a cluster scheduler, say) could stand behind the same pages.
 
 Design:
 
@@ -25,66 +25,19 @@ import atexit
 import collections
 import itertools
 import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
 import weakref
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from pathlib import Path
-from typing import Any, Protocol
+from multiprocessing.connection import wait
+from typing import Any
 
+from dlcore.limits import env_float
+from dlcore.runtime.executor import CANCELLED, DONE, FAILED, PENDING, RUNNING, JobSnapshot
 from dlcore.runtime.tasks import CORE_TASK_MODULES
-
-ROOT = Path(__file__).resolve().parents[2]
-
-PENDING, RUNNING, DONE, FAILED, CANCELLED = "pending", "running", "done", "failed", "cancelled"
-FINISHED_STATES = frozenset({DONE, FAILED, CANCELLED})
-
-
-@dataclass(frozen=True)
-class JobSnapshot:
-    """What a caller may know about a job at one moment.
-
-    Attributes:
-        job_id: The job's id.
-        state: ``pending``, ``running``, ``done``, ``failed`` or ``cancelled``.
-        queue_position: 1-based place in the queue while pending, else None.
-        events: The task's messages so far, as ``(kind, data)`` pairs.
-        result: The task's return value once ``done``.
-        error: ``{"key": ..., "values": ...}`` or ``{"message": ...}`` once
-            ``failed`` or ``cancelled`` (``{"key": "job.cancelled_idle"}``).
-        cancel_requested: Whether cancel() was called.
-        submitted_at, started_at, finished_at: ``time.time()`` stamps.
-    """
-
-    job_id: str
-    state: str
-    queue_position: int | None
-    events: tuple[tuple[str, dict[str, Any]], ...]
-    result: dict[str, Any] | None
-    error: dict[str, Any] | None
-    cancel_requested: bool
-    submitted_at: float
-    started_at: float | None
-    finished_at: float | None
-
-    @property
-    def finished(self) -> bool:
-        return self.state in FINISHED_STATES
-
-
-class Executor(Protocol):
-    """The interface pages use: submit a job, poll it, cancel it."""
-
-    def submit(self, task: str, payload: dict[str, Any]) -> str: ...
-
-    def snapshot(self, job_id: str) -> JobSnapshot | None: ...
-
-    def cancel(self, job_id: str) -> None: ...
+from dlcore.runtime.worker_process import WorkerOptions, WorkerProcess, close_pipes, kill_worker, spawn_worker
 
 
 @dataclass
@@ -101,24 +54,7 @@ class _Job:
     cancel_requested_at: float | None = None
     started_at: float | None = None
     finished_at: float | None = None
-    worker: _Worker | None = None
-
-
-@dataclass
-class _Worker:
-    index: int
-    process: subprocess.Popen[bytes]
-    conn: Connection
-    cancel: Connection
-    ready: bool = False
-    job: _Job | None = None
-
-
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
+    worker: WorkerProcess | None = None
 
 
 def usable_cores() -> int:
@@ -181,24 +117,25 @@ class WorkerPool:
         threads: int | None = None,
         task_modules: tuple[str, ...] = CORE_TASK_MODULES,
     ) -> None:
-        self.max_rss_mb = max_rss_mb or _env_float("DLP_WORKER_MAX_RSS_MB", 3072.0)
-        self.size = max(1, size or int(_env_float("DLP_WORKERS", default_pool_size(self.max_rss_mb))))
-        self.idle_timeout = idle_timeout or _env_float("DLP_JOB_IDLE_TIMEOUT", 60.0)
+        self.max_rss_mb = max_rss_mb or env_float("DLP_WORKER_MAX_RSS_MB", 3072.0)
+        self.size = max(1, size or int(env_float("DLP_WORKERS", default_pool_size(self.max_rss_mb))))
+        self.idle_timeout = idle_timeout or env_float("DLP_JOB_IDLE_TIMEOUT", 60.0)
         self.cancel_grace = cancel_grace
-        self.niceness = int(_env_float("DLP_WORKER_NICE", 10)) if niceness is None else niceness
+        self.niceness = int(env_float("DLP_WORKER_NICE", 10)) if niceness is None else niceness
         self.threads = threads or max(1, usable_cores() // self.size)
         self.keep_finished = keep_finished
         self.task_modules = task_modules
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}
         self._queue: collections.deque[_Job] = collections.deque()
-        self._workers: list[_Worker] = []
+        self._workers: list[WorkerProcess] = []
         self._closed = threading.Event()
         self._counter = itertools.count(1)
+        self._worker_options = WorkerOptions(self.max_rss_mb, self.threads, self.niceness, self.task_modules)
         self.restarts = 0
         with self._lock:
             for index in range(self.size):
-                self._workers.append(self._spawn(index))
+                self._workers.append(spawn_worker(index, self._worker_options))
         self._thread = threading.Thread(target=self._dispatch_loop, name="dlp-dispatcher", daemon=True)
         self._thread.start()
         atexit.register(_shutdown_ref, weakref.ref(self))
@@ -320,52 +257,14 @@ class WorkerPool:
             except subprocess.TimeoutExpired:
                 worker.process.kill()
                 worker.process.wait(timeout=3)
-            worker.conn.close()
-            worker.cancel.close()
+            close_pipes(worker)
 
     # -------------------------------------------------------------- internals
-    def _spawn(self, index: int) -> _Worker:
-        ours, theirs = socket.socketpair()
-        cancel_ours, cancel_theirs = socket.socketpair()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dlcore.runtime.worker",
-                "--conn",
-                str(theirs.fileno()),
-                "--cancel",
-                str(cancel_theirs.fileno()),
-                "--max-rss",
-                str(self.max_rss_mb),
-                "--threads",
-                str(self.threads),
-                "--nice",
-                str(self.niceness),
-                "--tasks",
-                ",".join(self.task_modules),
-            ],
-            pass_fds=(theirs.fileno(), cancel_theirs.fileno()),
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-        )
-        theirs.close()
-        cancel_theirs.close()
-        return _Worker(index, process, Connection(ours.detach()), Connection(cancel_ours.detach()))
-
-    def _replace_locked(self, worker: _Worker) -> None:
-        if worker.process.poll() is None:
-            worker.process.kill()
-        worker.process.wait(timeout=5)
-        worker.conn.close()
-        worker.cancel.close()
+    def _replace_locked(self, worker: WorkerProcess) -> None:
+        kill_worker(worker)
         self.restarts += 1
         if not self._closed.is_set():
-            self._workers[worker.index] = self._spawn(worker.index)
+            self._workers[worker.index] = spawn_worker(worker.index, self._worker_options)
 
     def _finish_locked(
         self,
@@ -411,7 +310,7 @@ class WorkerPool:
                 job.state, job.worker, job.started_at = RUNNING, worker, time.time()
                 worker.job = job
 
-    def _handle_locked(self, worker: _Worker, kind: str, job_id: str | None, data: dict[str, Any]) -> None:
+    def _handle_locked(self, worker: WorkerProcess, kind: str, job_id: str | None, data: dict[str, Any]) -> None:
         if kind == "ready":
             worker.ready = True
             return

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from dlcore.runtime.pool import DONE, JobSnapshot
+from dlcore.runtime.executor import DONE, JobSnapshot
 
 RUN_CAP = 20
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dlcore.runtime.pool import JobSnapshot
+from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RunRecord, add_run, record_from_snapshot
 
 

@@ -1,4 +1,4 @@
-"""Training jobs: ``model.fit`` with a callback that streams every epoch.
+"""Training jobs: ``model.fit`` with callbacks that stream every epoch.
 
 Runs inside a worker process (``dlcore.runtime.worker``); the server only sees the
 messages that ``emit`` sends. Regression (the course's wine model) and binary
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import keras
@@ -19,65 +18,13 @@ import numpy as np
 import tensorflow as tf
 
 from dlcore.data import SplitData, data_split
+from dlcore.runtime.callbacks import JobCallbacks
 from dlcore.runtime.compiled_models import worker_models
 from dlcore.runtime.model_store import model_path, prune
-from dlcore.runtime.probes import BoundaryProbe, GradientProbe, Probe
+from dlcore.runtime.probes import BoundaryProbe, GradientProbe
 from dlcore.runtime.tasks import Emit, ShouldStop, Task, worker_task
 from dlcore.spec import ModelSpec, TrainConfig, from_dict
 from dlcore.toy_data import Grid
-
-
-class LiveHistory(keras.callbacks.Callback):
-    """Sends each epoch's logs through ``emit`` and honours cancellation.
-
-    It stops training (``model.stop_training = True``) when ``should_stop()``
-    turns true (checked after every batch) or when a loss stops being a finite
-    number, which means the optimizer diverged.
-
-    Args:
-        emit: Called as ``emit("epoch", {"epoch": n, "logs": {...},
-            "seconds": t, **probe reports})`` after each epoch (``n`` counts
-            from 1, ``t`` is the time since training began).
-        should_stop: Returns True once the job was cancelled.
-        probes: Measurements whose reports join the epoch message.
-    """
-
-    def __init__(self, emit: Emit, should_stop: ShouldStop, probes: Sequence[Probe] = ()) -> None:
-        super().__init__()
-        self.emit = emit
-        self.should_stop = should_stop
-        self.probes = tuple(probes)
-        self.epochs_done = 0
-        self.cancelled = False
-        self.diverged_epoch: int | None = None
-        self._started = 0.0
-
-    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
-        self.epochs_done = 0
-        self.cancelled = False
-        self.diverged_epoch = None
-        self._started = time.perf_counter()
-
-    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        if self.should_stop():
-            self.cancelled = True
-            self.model.stop_training = True
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        logs = logs or {}
-        values = {name: float(value) for name, value in logs.items()}
-        self.epochs_done = epoch + 1
-        message: dict[str, Any] = {"epoch": epoch + 1, "logs": values, "seconds": time.perf_counter() - self._started}
-        for probe in self.probes:
-            message.update(probe(self.model, epoch + 1) or {})
-        self.emit("epoch", message)
-        if not all(math.isfinite(v) for v in values.values()):
-            self.diverged_epoch = epoch + 1
-            self.model.stop_training = True
-        if self.should_stop():
-            self.cancelled = True
-            self.model.stop_training = True
-
 
 CLASSIFICATION_LOSS = "binary_crossentropy"
 GRADIENT_BATCH = 256  # rows of the fixed batch the gradient probe measures on
@@ -151,6 +98,81 @@ def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _model(spec: ModelSpec, config: TrainConfig, split: SplitData) -> keras.Model:
+    """The compiled model: seeded as a fresh model; reused from this worker's
+    compiled models when the same graph ran before (dlcore.runtime.compiled_models)."""
+    return worker_models().model(
+        spec,
+        config,
+        metrics=_metrics(config.loss),
+        jit_compile=use_xla(config),
+        steps_per_execution=steps_per_execution(len(split.y_train), config.batch_size),
+    )
+
+
+def _early_stopping(config: TrainConfig) -> keras.callbacks.EarlyStopping | None:
+    """Keras's early stopping on ``val_loss`` when the config asks for it."""
+    if not config.early_stopping:
+        return None
+    return keras.callbacks.EarlyStopping(
+        min_delta=config.min_delta,
+        patience=config.patience,
+        restore_best_weights=config.restore_best,
+    )
+
+
+def _fit(
+    model: keras.Model, split: SplitData, config: TrainConfig, callbacks: list[keras.callbacks.Callback]
+) -> keras.callbacks.History:
+    """``model.fit`` on the cached pipelines (see ``_pipelines``)."""
+    train_data, valid_data = _pipelines(split, config)
+    return model.fit(
+        train_data,
+        validation_data=valid_data,
+        epochs=config.epochs,
+        callbacks=callbacks,
+        shuffle=False,  # the pipeline reshuffles every epoch
+        verbose=0,
+    )
+
+
+def _best_epoch(history: keras.callbacks.History) -> int | None:
+    """The 1-based epoch of the lowest finite ``val_loss``, or None if there is none."""
+    val_loss = np.asarray(history.history.get("val_loss", []), dtype=float)
+    finite = np.where(np.isfinite(val_loss), val_loss, np.inf)
+    return int(np.argmin(finite)) + 1 if finite.size and np.isfinite(finite).any() else None
+
+
+def _final_metrics(model: keras.Model, split: SplitData) -> dict[str, float | None]:
+    """The returned model's metrics on both sets (``val_`` prefix for validation); NaN/inf as None."""
+    train_eval = model.evaluate(split.x_train, split.y_train, verbose=0, batch_size=1024, return_dict=True)
+    valid_eval = model.evaluate(split.x_valid, split.y_valid, verbose=0, batch_size=1024, return_dict=True)
+    final = {k: _finite_or_none(float(v)) for k, v in train_eval.items()}
+    final.update({f"val_{k}": _finite_or_none(float(v)) for k, v in valid_eval.items()})
+    return final
+
+
+def _outcome(
+    model: keras.Model, split: SplitData, boundary_probe: BoundaryProbe | None, epochs_run: int, model_id: str | None
+) -> tuple[dict[str, Any], dict[str, float | None], list[float]]:
+    """What a run that did not diverge returns about its model; saves it under ``model_id``.
+
+    Returns:
+        ``(extra, final, valid_predictions)``: ``extra`` holds ``"boundary"``
+        (the model's grid) with the boundary probe, else nothing.
+    """
+    final = _final_metrics(model, split)
+    predictions = model.predict(split.x_valid, verbose=0, batch_size=1024).reshape(-1)
+    extra: dict[str, Any] = {}
+    if boundary_probe is not None:
+        extra["boundary"] = {"epoch": epochs_run, "p": boundary_probe.grid_probabilities(model)}
+    if model_id:
+        # Kept for the page's download and predictions (see dlcore.runtime.model_store).
+        model.save(model_path(model_id))
+        prune()
+    return extra, final, [float(p) for p in predictions]
+
+
 @worker_task(Task.TRAIN)
 def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -> dict[str, Any]:
     """Trains the model a job payload describes and reports the outcome.
@@ -165,7 +187,7 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
             an s × s grid over [−e, e]² at most every ``interval`` seconds.
             ``model_id`` is optional: the final model is saved under that id
             in ``dlcore.runtime.model_store``.
-        emit: Message sink (see ``LiveHistory``).
+        emit: Message sink (see ``dlcore.runtime.callbacks.EpochStream``).
         should_stop: Cancellation flag.
 
     Returns:
@@ -181,78 +203,27 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     split = load_split(payload.get("data", {}))
     spec = from_dict(ModelSpec, {**payload["model"], "n_inputs": split.x_train.shape[1]})
     config = from_dict(TrainConfig, payload["train"])
-
-    # Seeded as a fresh model; reused from this worker's compiled models when
-    # the same graph ran before (dlcore.runtime.compiled_models).
-    model = worker_models().model(
-        spec,
-        config,
-        metrics=_metrics(config.loss),
-        jit_compile=use_xla(config),
-        steps_per_execution=steps_per_execution(len(split.y_train), config.batch_size),
-    )
-
+    model = _model(spec, config, split)
     gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
-    live = LiveHistory(emit, should_stop, [p for p in (gradient_probe, boundary_probe) if p is not None])
-    callbacks: list[keras.callbacks.Callback] = [live]
-    early = None
-    if config.early_stopping:
-        early = keras.callbacks.EarlyStopping(
-            min_delta=config.min_delta,
-            patience=config.patience,
-            restore_best_weights=config.restore_best,
-        )
-        callbacks.append(early)
+    job = JobCallbacks.create(emit, should_stop, [p for p in (gradient_probe, boundary_probe) if p is not None])
+    early = _early_stopping(config)
 
     started = time.perf_counter()
-    train_data, valid_data = _pipelines(split, config)
-    history = model.fit(
-        train_data,
-        validation_data=valid_data,
-        epochs=config.epochs,
-        callbacks=callbacks,
-        shuffle=False,  # the pipeline reshuffles every epoch
-        verbose=0,
-    )
+    history = _fit(model, split, config, job.as_list() + ([early] if early is not None else []))
     seconds = time.perf_counter() - started
 
-    if live.diverged_epoch is not None:
-        stop_reason = "diverged"
-    elif live.cancelled:
-        stop_reason = "cancelled"
-    elif early is not None and early.stopped_epoch > 0:
-        stop_reason = "early_stopping"
-    else:
-        stop_reason = "completed"
-
-    val_loss = np.asarray(history.history.get("val_loss", []), dtype=float)
-    finite = np.where(np.isfinite(val_loss), val_loss, np.inf)
-    best_epoch = int(np.argmin(finite)) + 1 if finite.size and np.isfinite(finite).any() else None
-
-    final: dict[str, float | None] = {}
-    valid_predictions: list[float] = []
-    extra: dict[str, Any] = {}
+    stop_reason = job.stop_reason(early)
+    epochs_run = job.stream.epochs_done
+    extra, final, valid_predictions = {}, {}, []
     if stop_reason != "diverged":
-        train_eval = model.evaluate(split.x_train, split.y_train, verbose=0, batch_size=1024, return_dict=True)
-        valid_eval = model.evaluate(split.x_valid, split.y_valid, verbose=0, batch_size=1024, return_dict=True)
-        final = {k: _finite_or_none(float(v)) for k, v in train_eval.items()}
-        final.update({f"val_{k}": _finite_or_none(float(v)) for k, v in valid_eval.items()})
-        predictions = model.predict(split.x_valid, verbose=0, batch_size=1024).reshape(-1)
-        valid_predictions = [float(p) for p in predictions]
-        if boundary_probe is not None:
-            extra["boundary"] = {"epoch": live.epochs_done, "p": boundary_probe.grid_probabilities(model)}
-        if payload.get("model_id"):
-            # Kept for the page's download and predictions (see dlcore.runtime.model_store).
-            model.save(model_path(payload["model_id"]))
-            prune()
-
+        extra, final, valid_predictions = _outcome(model, split, boundary_probe, epochs_run, payload.get("model_id"))
     return {
         **extra,
         "stop_reason": stop_reason,
-        "epochs_run": live.epochs_done,
-        "best_epoch": best_epoch,
-        "stopped_epoch": live.epochs_done if stop_reason == "early_stopping" else None,
-        "diverged_epoch": live.diverged_epoch,
+        "epochs_run": epochs_run,
+        "best_epoch": _best_epoch(history),
+        "stopped_epoch": epochs_run if stop_reason == "early_stopping" else None,
+        "diverged_epoch": job.divergence.diverged_epoch,
         "final": final,
         "valid_predictions": valid_predictions,
         "seconds": seconds,

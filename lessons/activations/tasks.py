@@ -14,9 +14,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from dlcore.runtime.callbacks import JobCallbacks
 from dlcore.runtime.keras_build import build_model
 from dlcore.runtime.tasks import Emit, ShouldStop, Task, worker_task
-from dlcore.runtime.training import LiveHistory
 from dlcore.spec import ACTIVATIONS, ModelSpec, SettingError
 from lessons.activations.model import (
     FIT_BATCH_SIZE,
@@ -100,7 +100,7 @@ def fit_nonlinear(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) 
     Args:
         payload: ``{"target": key of TARGETS, "activations": [keys],
             "seed": int}``.
-        emit: Receives an ``"epoch"`` message per network (see ``LiveHistory``).
+        emit: Receives an ``"epoch"`` message per network (see ``dlcore.runtime.callbacks.EpochStream``).
         should_stop: Cancellation flag, checked after every batch.
 
     Returns:
@@ -121,9 +121,9 @@ def fit_nonlinear(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) 
         keras.utils.set_random_seed(seed)  # same initial weights and shuffling for every network
         model = build_model(ModelSpec.uniform(1, FIT_DEPTH, FIT_WIDTH, activation=activation))
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=FIT_LEARNING_RATE), loss="mse")
-        live = LiveHistory(emit, should_stop)
-        model.fit(x_train, y_train, batch_size=FIT_BATCH_SIZE, epochs=1, shuffle=True, callbacks=[live], verbose=0)
-        if live.cancelled:
+        job = JobCallbacks.create(emit, should_stop)
+        model.fit(x_train, y_train, batch_size=FIT_BATCH_SIZE, epochs=1, shuffle=True, callbacks=job.as_list(), verbose=0)
+        if job.cancel.cancelled:
             raise RuntimeError("cancelled")
         prediction = model.predict(x[:, None], verbose=0).reshape(-1)
         mse = float(model.evaluate(x[:, None], y, verbose=0))

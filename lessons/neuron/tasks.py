@@ -11,8 +11,8 @@ import keras
 import numpy as np
 
 from dlcore.data import WINE_FEATURES
+from dlcore.runtime.callbacks import JobCallbacks
 from dlcore.runtime.tasks import Emit, ShouldStop, Task, worker_task
-from dlcore.runtime.training import LiveHistory
 from dlcore.spec import SettingError
 from lessons.neuron.model import BATCH_SIZE, MAX_EPOCHS, feature_data
 
@@ -104,19 +104,13 @@ def fit_neuron(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -> 
     model.layers[0].set_weights([w0, b0])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=learning_rate), loss="mse")
     recorder = WeightRecorder(x, y)
-    live = LiveHistory(emit, should_stop)
-    history = model.fit(x, y, epochs=epochs, batch_size=BATCH_SIZE, callbacks=[recorder, live], verbose=0)
-    if live.diverged_epoch is not None:
-        stop_reason = "diverged"
-    elif live.cancelled:
-        stop_reason = "cancelled"
-    else:
-        stop_reason = "completed"
+    job = JobCallbacks.create(emit, should_stop)
+    history = model.fit(x, y, epochs=epochs, batch_size=BATCH_SIZE, callbacks=[recorder, *job.as_list()], verbose=0)
     return {
         "weights": recorder.weights,
         "biases": recorder.biases,
         "mae": recorder.mae,
         "mse": recorder.mse,
         "loss": [float(v) for v in history.history.get("loss", [])],
-        "stop_reason": stop_reason,
+        "stop_reason": job.stop_reason(),
     }

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dlcore.runtime.pool import CANCELLED, DONE, FAILED, WorkerPool
+from dlcore.runtime.executor import CANCELLED, DONE, FAILED
+from dlcore.runtime.pool import WorkerPool
 
 TICKS = "test.ticks"
 FAKE_TASKS = ("tests.fake_tasks",)

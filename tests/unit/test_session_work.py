@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlcore.runtime.pool import DONE, JobSnapshot
+from dlcore.runtime.executor import DONE, JobSnapshot
 from dlcore.runtime.session_work import ActiveJob, QueuedRun, SessionWork
 
 

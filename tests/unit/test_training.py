@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import asdict
 
 import pytest
 
-from dlcore.runtime.pool import DONE
+from dlcore.runtime.executor import DONE
 from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig
-from tests.conftest import run_python
 
 TRAIN = Task.TRAIN
 
@@ -22,47 +20,6 @@ def payload(model: ModelSpec, train: TrainConfig) -> dict:
 
 
 SMALL = ModelSpec(n_inputs=11, units=(16,))
-
-CALLBACK_SCRIPT = """
-import json, math
-import keras
-from dlcore.runtime.training import LiveHistory
-from dlcore.runtime.tasks import Task
-sent, stop = [], {"flag": False}
-cb = LiveHistory(lambda kind, data: sent.append((kind, data)), lambda: stop["flag"])
-model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
-cb.set_model(model)
-model.stop_training = False  # model.fit sets this before the first hook
-out = {}
-cb.on_train_begin()
-cb.on_epoch_end(0, {"loss": 0.5, "val_loss": 0.25})
-cb.on_epoch_end(1, None)  # Keras may pass logs=None
-out["sent"] = list(sent)
-out["stop_after_finite"] = bool(model.stop_training)
-cb.on_epoch_end(2, {"loss": float("nan"), "val_loss": 1.0})
-out["diverged"] = cb.diverged_epoch
-out["stop_after_nan"] = bool(model.stop_training)
-cb.on_train_begin()  # state resets for the next fit
-out["after_reset"] = [cb.epochs_done, cb.diverged_epoch, cb.cancelled]
-model.stop_training = False
-stop["flag"] = True
-cb.on_train_batch_end(0, {})
-out["stop_on_cancel"] = [bool(model.stop_training), cb.cancelled]
-print(json.dumps(out, default=str))
-"""
-
-
-def test_live_history_hooks_called_directly() -> None:
-    out = json.loads(run_python(CALLBACK_SCRIPT))
-    (kind0, first), (kind1, second) = out["sent"]
-    assert kind0 == kind1 == "epoch"
-    assert first["epoch"] == 1 and first["logs"] == {"loss": 0.5, "val_loss": 0.25}
-    assert second["epoch"] == 2 and second["logs"] == {}
-    assert out["stop_after_finite"] is False
-    assert out["diverged"] == 3 and out["stop_after_nan"] is True
-    assert out["after_reset"] == [0, None, False]
-    assert out["stop_on_cancel"] == [True, True]
-
 
 def test_course_run_streams_every_epoch_and_reports_quality_points(run_task) -> None:
     result = run_task(TRAIN, payload(ModelSpec(n_inputs=11), TrainConfig(epochs=3)))

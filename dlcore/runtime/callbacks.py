@@ -1,0 +1,158 @@
+"""Keras callbacks of a training job, one job each.
+
+Modelled on Keras's own ``TerminateOnNaN``: each callback resets its state in
+``on_train_begin`` and reads ``logs = logs or {}`` (Keras may pass None).
+
+* ``EpochStream`` sends each epoch's logs (and probe reports) through ``emit``.
+* ``StopOnDivergence`` stops training once a logged value is not a finite
+  number (the optimizer diverged) and records that epoch.
+* ``StopOnCancel`` stops training after the current batch once the job was
+  cancelled.
+
+``JobCallbacks`` bundles the three in that order, which is the order Keras
+calls them in at the end of an epoch: the diverged epoch is still streamed.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+
+from dlcore.runtime.probes import Probe
+from dlcore.runtime.tasks import Emit, ShouldStop
+
+
+class EpochStream(keras.callbacks.Callback):
+    """Sends each epoch's logs through ``emit``.
+
+    Args:
+        emit: Called as ``emit("epoch", {"epoch": n, "logs": {...},
+            "seconds": t, **probe reports})`` after each epoch (``n`` counts
+            from 1, ``t`` is the time since training began).
+        probes: Measurements whose reports join the epoch message.
+
+    Attributes:
+        epochs_done: Epochs finished in the current ``fit``.
+    """
+
+    def __init__(self, emit: Emit, probes: Sequence[Probe] = ()) -> None:
+        super().__init__()
+        self.emit = emit
+        self.probes = tuple(probes)
+        self.epochs_done = 0
+        self._started = 0.0
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.epochs_done = 0
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = logs or {}
+        self.epochs_done = epoch + 1
+        message: dict[str, Any] = {
+            "epoch": epoch + 1,
+            "logs": {name: float(value) for name, value in logs.items()},
+            "seconds": time.perf_counter() - self._started,
+        }
+        for probe in self.probes:
+            message.update(probe(self.model, epoch + 1) or {})
+        self.emit("epoch", message)
+
+
+class StopOnDivergence(keras.callbacks.Callback):
+    """Stops training once an epoch logs a value that is NaN or ±inf.
+
+    Attributes:
+        diverged_epoch: The 1-based epoch whose logs were not finite, or None.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.diverged_epoch: int | None = None
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.diverged_epoch = None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = logs or {}
+        if not all(math.isfinite(float(value)) for value in logs.values()):
+            self.diverged_epoch = epoch + 1
+            self.model.stop_training = True
+
+
+class StopOnCancel(keras.callbacks.Callback):
+    """Stops training after the current batch once the job was cancelled.
+
+    Args:
+        should_stop: Returns True once the job was cancelled; checked after
+            every batch (every traced call of the training step) and epoch.
+
+    Attributes:
+        cancelled: Whether this callback stopped the current ``fit``.
+    """
+
+    def __init__(self, should_stop: ShouldStop) -> None:
+        super().__init__()
+        self.should_stop = should_stop
+        self.cancelled = False
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.cancelled = False
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._stop_if_cancelled()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._stop_if_cancelled()
+
+    def _stop_if_cancelled(self) -> None:
+        if self.should_stop():
+            self.cancelled = True
+            self.model.stop_training = True
+
+
+@dataclass(frozen=True)
+class JobCallbacks:
+    """The callbacks every job's ``fit`` runs: stream, divergence, cancel.
+
+    Attributes:
+        stream: Streams the epochs.
+        divergence: Stops on a non-finite value.
+        cancel: Stops on cancellation.
+    """
+
+    stream: EpochStream
+    divergence: StopOnDivergence
+    cancel: StopOnCancel
+
+    @classmethod
+    def create(cls, emit: Emit, should_stop: ShouldStop, probes: Sequence[Probe] = ()) -> JobCallbacks:
+        """Fresh callbacks for one job (see the classes for the arguments)."""
+        return cls(EpochStream(emit, probes), StopOnDivergence(), StopOnCancel(should_stop))
+
+    def as_list(self) -> list[keras.callbacks.Callback]:
+        """The callbacks in the order ``fit`` must call them."""
+        return [self.stream, self.divergence, self.cancel]
+
+    def stop_reason(self, early_stopping: keras.callbacks.EarlyStopping | None = None) -> str:
+        """Why the last ``fit`` ended.
+
+        Args:
+            early_stopping: The run's early-stopping callback, if any.
+
+        Returns:
+            ``"diverged"``, ``"cancelled"``, ``"early_stopping"`` or
+            ``"completed"``, the first that applies in this order.
+        """
+        if self.divergence.diverged_epoch is not None:
+            return "diverged"
+        if self.cancel.cancelled:
+            return "cancelled"
+        if early_stopping is not None and early_stopping.stopped_epoch > 0:
+            return "early_stopping"
+        return "completed"
