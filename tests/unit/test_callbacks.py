@@ -2,7 +2,7 @@
 
 Modelled on Keras's own callback tests (``keras/src/callbacks/early_stopping_test.py``):
 each callback gets a small model and its hooks are called directly, as
-``model.fit`` would call them. The tests run in a forked child process, so
+``model.fit`` would call them. The tests run in one child process (spawned), so
 Keras is imported there and never in the test process (tests/conftest.py
 fails the session if it is).
 """
@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-_child: Any = None  # one forked process runs every test of this module (Keras imports once)
+_child: Any = None  # one child process runs every test of this module (Keras imports once)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def child_process() -> Iterator[None]:
-    """Forks the process the tests run in, and ends it after the module."""
+    """Starts the process the tests run in, and ends it after the module."""
     global _child
-    _child = multiprocessing.get_context("fork").Pool(1)
+    _child = multiprocessing.get_context("spawn").Pool(1)  # a fresh interpreter: no fork of a threaded process
     yield
     _child.terminate()
     _child.join()
@@ -40,7 +40,7 @@ def _run_in_child(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> s
 
 
 def in_a_child_process(test: Callable[..., None]) -> Callable[..., None]:
-    """Runs ``test`` in the module's forked child; its failure fails the test here."""
+    """Runs ``test`` in the module's child process; its failure fails the test here."""
 
     @functools.wraps(test)
     def run(*args: Any, **kwargs: Any) -> None:
