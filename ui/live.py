@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dlcore.figures.curves import loss_figure, runs_figure
+from dlcore.figures.style import NORMAL
 from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
 from dlcore.runtime.tasks import Task
@@ -232,6 +233,11 @@ def live_view(
     was_active = active_job(page) is not None  # as drawn above (the Train button)
     pace = _polling_interval(poll(page)) if was_active else None
     chart_key = f"{page}_live_chart"
+    # Streamlit 1.67 derives a Plotly chart's identity from its figure, so a
+    # chart whose data changed is mounted anew, and for one painted frame its
+    # box is empty (upstream: streamlit#16052). Its height stays reserved, so
+    # the page never jumps under the student's eyes.
+    st.html(f"<style>.st-key-{chart_key} {{ min-height: {NORMAL.height}px; }}</style>")
 
     # The fragment is this closure (Streamlit names a fragment by its function's
     # qualified name); the pieces it draws are module-level functions.
