@@ -30,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dlcore.lessons import TASK_MODULES
 from dlcore.runtime.executor import DONE  # noqa: E402
 from dlcore.runtime.pool import WorkerPool  # noqa: E402
 from dlcore.runtime.tasks import Task
@@ -72,7 +73,7 @@ def main(smoke: bool = False, reps: int = 9, steps: int = 300, surfaces: list[st
         reps, steps, surfaces = 1, 20, ["course"]
     args = argparse.Namespace(reps=reps, steps=steps, surfaces=surfaces or list(SURFACES))
     rows: dict[str, Any] = {}
-    pool = WorkerPool(size=1)
+    pool = WorkerPool(size=1, task_modules=TASK_MODULES)
     try:
         print("starting a worker (imports TensorFlow)…", flush=True)
         if not pool.wait_ready(timeout=180):
