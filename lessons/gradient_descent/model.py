@@ -18,7 +18,6 @@ import math
 import numpy as np
 
 from dlcore.course_function import df
-from dlcore.course_function import f as f  # re-exported: the page and the optimizer race use model.f
 
 REGIMES: tuple[str, ...] = ("monotone", "one_step", "oscillating", "endless", "diverging")
 

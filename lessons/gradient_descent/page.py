@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from dlcore.course_function import df, f
 from dlcore.text import t
 from lessons.gradient_descent.figures import descent_figure
-from lessons.gradient_descent.model import contraction, descent, df, f, regime
+from lessons.gradient_descent.model import contraction, descent, regime
 from ui import controls
 from ui.charts import show
 from ui.frame import page_end, page_frame

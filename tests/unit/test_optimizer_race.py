@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from dlcore import course_function
 from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
@@ -229,7 +230,7 @@ def test_keras_sgd_is_plain_gradient_descent_on_the_course_function(learning_rat
     # lessons.gradient_descent.model.descent is the closed form x ← x − η(10x − 2).
     expected = gradient_descent.descent(keras_lr(learning_rate), -2.5, 30)
     np.testing.assert_allclose(path, expected, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(result["losses"]["sgd"], gradient_descent.f(expected), rtol=1e-12)
+    np.testing.assert_allclose(result["losses"]["sgd"], course_function.f(expected), rtol=1e-12)
     # And within float32 rounding of η of the unrounded closed form.
     np.testing.assert_allclose(path, gradient_descent.descent(learning_rate, -2.5, 30), rtol=1e-5, atol=1e-6)
 
