@@ -30,6 +30,7 @@ class RunRecord:
         extras: Probe results: ``"gradients"`` (``[[epoch, [mean |grad| per
             Dense layer]], ...]``) and ``"boundary"`` (the returned model's
             grid, ``{"epoch", "p"}``; only the newest run keeps it).
+        run_id: The run's id in the store ("" for a run never stored).
     """
 
     number: int
@@ -40,6 +41,7 @@ class RunRecord:
     error: dict[str, Any] | None = None
     seconds: list[float] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    run_id: str = ""
 
     @property
     def epochs_run(self) -> int:

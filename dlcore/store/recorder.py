@@ -1,0 +1,165 @@
+"""Writes runs to the store in the background, and keeps what it could not write.
+
+Pages hand a run's whole state to ``RunRecorder.put`` (every few epochs
+while it trains, and when it ends) and go on at once; a thread writes the
+newest state of each run. When the database cannot be reached, the states
+wait in memory (only the newest per run) and are written when it is back,
+so training never waits for the database and nothing reached is lost while
+the server process lives. One recorder per server process, shared by every
+session (its state is guarded by one lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from dlcore.store.classes import PostRequest, post_run
+from dlcore.store.db import Database
+from dlcore.store.runs import RunWrite, write_run
+
+FLUSH_SECONDS = 0.5  # pace of the writes while the database answers
+RETRY_SECONDS = 2.0  # pace of the attempts while it does not
+MAX_OUTCOMES = 10_000  # post outcomes remembered for the pages (oldest forgotten)
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecorderStatus:
+    """What the recorder could not write yet.
+
+    Attributes:
+        pending: Runs (and posts) waiting to be written.
+        failing_since: ``time.monotonic()`` of the first failed write in the
+            current outage, None while writes succeed.
+        error: The last database error, short.
+    """
+
+    pending: int
+    failing_since: float | None
+    error: str
+
+    @property
+    def saving(self) -> bool:
+        """Whether writes go through (False during an outage)."""
+        return self.failing_since is None
+
+
+class RunRecorder:
+    """A write-behind queue of run states and class posts.
+
+    Args:
+        db: The database.
+        flush_seconds: Seconds between writes while the database answers.
+        retry_seconds: Seconds between attempts while it does not.
+    """
+
+    def __init__(self, db: Database, *, flush_seconds: float = FLUSH_SECONDS, retry_seconds: float = RETRY_SECONDS):
+        self._db = db
+        self._flush_seconds = flush_seconds
+        self._retry_seconds = retry_seconds
+        self._lock = threading.Lock()
+        self._runs: dict[str, RunWrite] = {}  # run id → newest state, in order of first put
+        self._posts: dict[str, PostRequest] = {}  # run id → its post, written after the run
+        self._outcomes: dict[str, str] = {}  # run id → post outcome ("posted" or a refusal's reason)
+        self._failing_since: float | None = None
+        self._error = ""
+        self._wake = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name="dlp-run-recorder", daemon=True)
+        self._thread.start()
+
+    def put(self, write: RunWrite, post: PostRequest | None = None) -> None:
+        """Queues a run's state (replacing an older state of the same run),
+        and optionally its post to a class board, written after the run.
+
+        Args:
+            write: The run's whole state.
+            post: The class post to make once the run is written.
+        """
+        with self._lock:
+            self._runs[write.run_id] = write
+            if post is not None:
+                self._posts[write.run_id] = post
+            self._idle.clear()
+        self._wake.set()
+
+    def post_outcome(self, run_id: str) -> str | None:
+        """``"posted"``, a refusal's reason (``dlcore.store.classes.ClassError``
+        codes), or None while the post waits (or there was none)."""
+        with self._lock:
+            return self._outcomes.get(run_id)
+
+    def status(self) -> RecorderStatus:
+        """What waits and whether the database answers."""
+        with self._lock:
+            return RecorderStatus(len(self._runs) + len(self._posts), self._failing_since, self._error)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Waits until everything queued is written.
+
+        Returns:
+            Whether the queue emptied within ``timeout`` seconds.
+        """
+        self._wake.set()
+        return self._idle.wait(timeout)
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Writes what it can within ``timeout`` seconds and stops the thread."""
+        self.flush(timeout)
+        self._closed = True
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._closed:
+            self._wake.wait(self._retry_seconds if self._failing_since is not None else None)
+            self._wake.clear()
+            self._write_pending()
+            if self._failing_since is None:
+                time.sleep(self._flush_seconds)  # gathers a few epochs per write
+
+    def _write_pending(self) -> None:
+        with self._lock:
+            runs, posts = list(self._runs.values()), dict(self._posts)
+        try:
+            for write in runs:
+                write_run(self._db, write)
+                self._written_run(write)
+            for run_id, post in posts.items():
+                if run_id in self._runs:
+                    continue  # its run is not written yet
+                self._written_post(run_id, post_run(self._db, post))
+        except SQLAlchemyError as error:
+            self._failed(error)
+            return
+        with self._lock:
+            self._failing_since, self._error = None, ""
+            if not self._runs and not self._posts:
+                self._idle.set()
+
+    def _written_run(self, write: RunWrite) -> None:
+        with self._lock:
+            if self._runs.get(write.run_id) is write:  # not replaced by a newer state meanwhile
+                del self._runs[write.run_id]
+
+    def _written_post(self, run_id: str, outcome: str) -> None:
+        with self._lock:
+            self._posts.pop(run_id, None)
+            self._outcomes[run_id] = outcome
+            while len(self._outcomes) > MAX_OUTCOMES:
+                del self._outcomes[next(iter(self._outcomes))]
+
+    def _failed(self, error: SQLAlchemyError) -> None:
+        message = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        with self._lock:
+            if self._failing_since is None:
+                self._failing_since = time.monotonic()
+                log.warning("the run store cannot be reached, runs wait in memory: %s", message)
+            self._error = message  # retried after RETRY_SECONDS (the loop's wait) or at the next put
