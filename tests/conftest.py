@@ -32,6 +32,7 @@ from dlcore.runtime.pool import WorkerPool
 from dlcore.runtime.result_cache import ResultCache
 from dlcore.runtime.runs import RunRecord
 from dlcore.runtime.session_work import PageWork, SessionWork
+from tests.postgres import PostgresServer
 from ui.session_jobs import SESSION_WORK_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,3 +194,34 @@ def cold(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ResultCach
     compute_module._compute.clear()
     yield cache
     compute_module._compute.clear()
+
+
+# --- PostgreSQL: a real server per session (postgres_url) or per test (postgres_server) ---
+# Missing PostgreSQL skips these tests, unless DLP_REQUIRE_POSTGRES=1 (CI): then they fail.
+
+
+def require_postgres() -> None:
+    """Skips the test without PostgreSQL (fails it under DLP_REQUIRE_POSTGRES=1)."""
+    if PostgresServer.available():
+        return
+    message = "PostgreSQL is not installed (Debian: apt-get install postgresql; see tests/postgres.py)"
+    if os.environ.get("DLP_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"{message}, and DLP_REQUIRE_POSTGRES=1 requires it")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database ``dlp`` shared by the session
+    (``postgresql://postgres@127.0.0.1:PORT/dlp``); the server stops at the end."""
+    require_postgres()
+    with PostgresServer() as server:
+        yield server.url
+
+
+@pytest.fixture
+def postgres_server() -> Iterator[PostgresServer]:
+    """A running PostgreSQL server of the test's own, which it may stop and restart."""
+    require_postgres()
+    with PostgresServer() as server:
+        yield server
