@@ -31,6 +31,9 @@ from dlcore.text import t
 
 # Query parameters that belong to the frame, not to a page's controls.
 GLOBAL_PARAMS = ("lang", "projector", "presenter", "hide")
+# Query parameters the frame reads itself (no control draws them): the
+# browser's workspace, the class joined, its sweep cell and a teacher's key.
+FRAME_PARAMS = ("ws", "class", "cell", "teacher")
 _LINK_READ = "_controls_link_read"  # the session's opening link has been read
 _PENDING = "_controls_pending"  # opening-link values no control has checked yet
 _KEYS = "_controls_keys"  # keys of the controls drawn in this run
@@ -41,7 +44,7 @@ def begin_run() -> None:
     state = st.session_state
     if not state.get(_LINK_READ):
         state[_LINK_READ] = True
-        state[_PENDING] = {key: st.query_params.get_all(key) for key in st.query_params}
+        state[_PENDING] = {key: st.query_params.get_all(key) for key in st.query_params if key not in FRAME_PARAMS}
     state[_KEYS] = []
 
 
@@ -53,7 +56,7 @@ def end_run() -> None:
         _note(key, ",".join(raw))
     drawn = set(page_controls())
     for key in list(st.query_params):
-        if key not in drawn and key not in GLOBAL_PARAMS:
+        if key not in drawn and key not in GLOBAL_PARAMS and key not in FRAME_PARAMS:
             del st.query_params[key]
 
 

@@ -8,11 +8,13 @@ import streamlit as st
 from dlcore.lessons import LESSONS
 from dlcore.text import DEFAULT_LANGUAGE, LANGUAGES, t
 from ui import controls
+from ui.class_membership import class_banner
 from ui.compute import get_compute_pool
 from ui.experiment_queue import advance_all
 from ui.pool import get_pool
 from ui.session_jobs import active_job, harvest_all, session_work
 from ui.share_view import share_section
+from ui.store import open_workspace, store_notice
 
 STATUS_POLL_SECONDS = 2.0
 
@@ -52,6 +54,7 @@ def page_frame(slug: str | None) -> str:
     # already imported there by the time somebody presses Train.
     get_pool()
     get_compute_pool()
+    open_workspace(lang)
     with st.sidebar:
         controls.toggle(t("frame.projector", lang), key="projector", help=t("frame.projector_help", lang))
         controls.toggle(t("frame.presenter", lang), key="presenter", help=t("frame.presenter_help", lang))
@@ -66,6 +69,8 @@ def page_frame(slug: str | None) -> str:
             _job_status(lang)
     if st.session_state.get("projector"):
         st.html(PROJECTOR_CSS)
+    store_notice(lang)
+    class_banner(slug, lang)
     return lang
 
 

@@ -37,8 +37,9 @@ def share_section(lang: str) -> None:
 
 
 # The projector's large type is the teacher's screen setting, not part of the
-# setup students open on their own screens.
-NOT_SHARED = ("projector",)
+# setup students open on their own screens; the workspace and the teacher key
+# are private to one browser.
+NOT_SHARED = ("projector", "ws", "teacher")
 
 
 def _query() -> dict[str, list[str]]:
