@@ -354,13 +354,17 @@ def assign_cell(db: Database, code: str, cells: int) -> int:
     Raises:
         ClassError: ``unknown_class``.
     """
+    # One atomic UPDATE … RETURNING: concurrent requests (threads, servers) never
+    # read the same counter. (SQLite ignores FOR UPDATE and its driver starts the
+    # transaction only at the write, so a read-then-write handed a cell out twice.)
+    taken = update(Classroom).where(Classroom.code == code).values(next_cell=Classroom.next_cell + 1)
     with db.session() as session:
-        room = session.get(Classroom, code, with_for_update=True)
-        if room is None:
-            raise ClassError("unknown_class")
-        cell = room.next_cell % max(cells, 1)
-        room.next_cell = room.next_cell + 1
-        return cell
+        counter = session.execute(
+            taken.returning(Classroom.next_cell), execution_options={"synchronize_session": False}
+        ).scalar()
+    if counter is None:
+        raise ClassError("unknown_class")
+    return (counter - 1) % max(cells, 1)
 
 
 def members(db: Database, code: str) -> list[MemberInfo]:
