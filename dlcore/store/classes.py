@@ -33,6 +33,7 @@ TEACHER_KEY_BYTES = 24  # 192 bits
 NAME_MAX = 40  # characters
 DEFAULT_MAX_MEMBERS = 200
 DEFAULT_MAX_POSTS = 50  # per student and class
+JOIN_ATTEMPTS = 20  # a join that met a simultaneous one tries again
 
 
 class ClassError(Exception):
@@ -215,8 +216,21 @@ def join_class(db: Database, code: str, workspace: str, name: str) -> MemberInfo
         ClassError: ``unknown_class``, ``name_empty``, ``name_long``, ``members_full``.
     """
     name = clean_name(name)
+    # A class joins within the same second (the link on the projector): two joins
+    # may pick the same next number, or one browser may join twice at once. The
+    # class row's lock serializes joins on PostgreSQL; SQLite (no row locks) lets
+    # the unique constraints refuse the later join, which then tries again.
+    for _ in range(JOIN_ATTEMPTS - 1):
+        try:
+            return _join(db, code, workspace, name)
+        except IntegrityError:
+            continue
+    return _join(db, code, workspace, name)
+
+
+def _join(db: Database, code: str, workspace: str, name: str) -> MemberInfo:
     with db.session() as session:
-        if session.get(Classroom, code) is None:
+        if session.get(Classroom, code, with_for_update=True) is None:
             raise ClassError("unknown_class")
         member = session.scalar(select(Member).where(Member.class_code == code, Member.workspace == workspace))
         if member is not None:
@@ -354,13 +368,17 @@ def assign_cell(db: Database, code: str, cells: int) -> int:
     Raises:
         ClassError: ``unknown_class``.
     """
+    # One atomic UPDATE … RETURNING: concurrent requests (threads, servers) never
+    # read the same counter. (SQLite ignores FOR UPDATE and its driver starts the
+    # transaction only at the write, so a read-then-write handed a cell out twice.)
+    taken = update(Classroom).where(Classroom.code == code).values(next_cell=Classroom.next_cell + 1)
     with db.session() as session:
-        room = session.get(Classroom, code, with_for_update=True)
-        if room is None:
-            raise ClassError("unknown_class")
-        cell = room.next_cell % max(cells, 1)
-        room.next_cell = room.next_cell + 1
-        return cell
+        counter = session.execute(
+            taken.returning(Classroom.next_cell), execution_options={"synchronize_session": False}
+        ).scalar()
+    if counter is None:
+        raise ClassError("unknown_class")
+    return (counter - 1) % max(cells, 1)
 
 
 def members(db: Database, code: str) -> list[MemberInfo]:

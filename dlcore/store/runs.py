@@ -3,15 +3,23 @@
 A workspace is an anonymous browser's unguessable id (``new_workspace_id``);
 it names its runs and nothing else. ``RunWrite`` is one run's whole state
 at a moment, so writing it twice is harmless and the newest write wins.
+
+JSON has no NaN or infinity, and PostgreSQL refuses them, yet a diverged run
+reports exactly those losses: every non-finite number is written as null
+(on SQLite too, so both stores read back alike), and the float lists of a
+run (history, seconds, predictions) read null back as NaN, so a diverged
+curve still ends where it diverged (an infinity reads back as NaN).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -114,6 +122,25 @@ def write_run(db: Database, write: RunWrite) -> None:
         session.merge(_row(write))
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (NaN, ±inf) replaced by None, in
+    nested dicts and lists too: JSON cannot hold them."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def _floats(values: Any) -> Any:
+    """A stored float list (or list of lists) with null read back as NaN."""
+    if isinstance(values, list):
+        return [math.nan if item is None else _floats(item) for item in values]
+    return values
+
+
 def _row(write: RunWrite) -> Run:
     record = write.record
     return Run(
@@ -122,13 +149,13 @@ def _row(write: RunWrite) -> Run:
         page=write.page,
         number=record.number,
         status=write.status,
-        meta=record.meta,
-        history=record.history,
-        seconds=record.seconds,
-        result=record.result,
-        error=record.error,
-        extras=record.extras,
-        predictions=record.predictions,
+        meta=json_safe(record.meta),
+        history=json_safe(record.history),
+        seconds=json_safe(record.seconds),
+        result=json_safe(record.result),
+        error=json_safe(record.error),
+        extras=json_safe(record.extras),
+        predictions=json_safe(record.predictions),
         epochs=record.epochs_run,
         job_id=write.job_id,
         server=write.server,
@@ -142,11 +169,11 @@ def stored_run(row: Run) -> StoredRun:
     record = RunRecord(
         number=row.number,
         meta=row.meta,
-        history=row.history,
+        history={metric: _floats(values) for metric, values in row.history.items()},
         result=row.result,
-        predictions=row.predictions,
+        predictions=_floats(row.predictions),
         error=row.error,
-        seconds=row.seconds,
+        seconds=_floats(row.seconds),
         extras=row.extras,
         run_id=row.id,
     )
