@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 from dlcore.store.classes import PostRequest, post_run
 from dlcore.store.db import Database
@@ -26,6 +28,16 @@ FLUSH_SECONDS = 0.5  # pace of the writes while the database answers
 RETRY_SECONDS = 2.0  # pace of the attempts while it does not
 MAX_OUTCOMES = 10_000  # post outcomes remembered for the pages (oldest forgotten)
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def is_outage(error: SQLAlchemyError) -> bool:
+    """Whether an error means the database cannot be reached (or is busy) right
+    now, so the same write will succeed later: a lost or refused connection,
+    a locked SQLite file, an unreachable host."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,7 @@ class RunRecorder:
         self._idle = threading.Event()
         self._idle.set()
         self._closed = False
+        self._migrated = False
         self._thread = threading.Thread(target=self._loop, name="dlp-run-recorder", daemon=True)
         self._thread.start()
 
@@ -129,13 +142,17 @@ class RunRecorder:
         with self._lock:
             runs, posts = list(self._runs.values()), dict(self._posts)
         try:
+            if not self._migrated:  # the schema first (idempotent), so no write meets a missing table
+                self._db.upgrade()
+                self._migrated = True
             for write in runs:
-                write_run(self._db, write)
+                self._attempt(write.run_id, lambda write=write: write_run(self._db, write))
                 self._written_run(write)
             for run_id, post in posts.items():
                 if run_id in self._runs:
                     continue  # its run is not written yet
-                self._written_post(run_id, post_run(self._db, post))
+                outcome = self._attempt(run_id, lambda post=post: post_run(self._db, post))
+                self._written_post(run_id, outcome or "refused")
         except SQLAlchemyError as error:
             self._failed(error)
             return
@@ -143,6 +160,19 @@ class RunRecorder:
             self._failing_since, self._error = None, ""
             if not self._runs and not self._posts:
                 self._idle.set()
+
+    @staticmethod
+    def _attempt(run_id: str, write: Callable[[], T]) -> T | None:
+        """Runs one write. An outage (``is_outage``) propagates, to be retried;
+        any other database error means the database refuses this write for
+        good: it is logged and dropped, so it never holds up the others."""
+        try:
+            return write()
+        except SQLAlchemyError as error:
+            if is_outage(error):
+                raise
+            log.error("the run store refused a write of run %s: %s", run_id, error)
+            return None
 
     def _written_run(self, write: RunWrite) -> None:
         with self._lock:

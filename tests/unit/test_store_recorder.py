@@ -165,3 +165,24 @@ def test_an_unwritable_sqlite_file_is_reported_not_raised(
     assert "unable to open database" in status.error
     assert not recorder.flush(timeout=0.3)
     db.dispose()
+
+
+def test_a_write_the_database_refuses_for_good_is_dropped_and_the_others_go_through(
+    database: Database, make_recorder: Callable[..., RunRecorder]
+) -> None:
+    # A post of a run that is not in the store breaks the posts → runs foreign
+    # key: an IntegrityError, not an outage. Retrying it would block the queue.
+    code, _ = create_class(database)
+    workspace = new_workspace_id()
+    join_class(database, code, workspace, "Mei")
+    recorder = make_recorder(database, flush_seconds=0.05)
+    missing = new_run_id()
+    with recorder._lock:  # the post alone, as if its run had been written and deleted since
+        recorder._posts[missing] = PostRequest(code, workspace, missing, "wine")
+    run_id = new_run_id()
+    recorder.put(state(run_id, workspace, 3, status=FINISHED))
+    assert recorder.flush(timeout=20)
+    assert recorder.status().saving and recorder.status().pending == 0
+    assert recorder.post_outcome(missing) == "refused"
+    assert [run.run_id for run in load_runs(database, workspace)] == [run_id]
+    assert board(database, code) == []
