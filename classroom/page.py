@@ -33,8 +33,7 @@ def _board(lang: str) -> None:
         views.create_section(db, lang)
         return
     if who.teacher:
-        host = views.students_host(lang)
-        views.join_section(who.code, host, lang)
+        host = views.join_section(who.code, lang)
         views.teacher_tools(db, who, lang)
         views.sweep_section(db, who, host, lang)
     views.live_board(db, who, lang)

@@ -57,7 +57,6 @@ from ui.store import workspace_id
 BOARD_POLL_SECONDS = 1.5  # a post shows within 2 s
 _TEACHER = "_board_teacher"  # {"code": ..., "key": ...}: the classes this browser teaches
 _MESSAGE = "_board_message"  # a teacher action's refusal, shown at the next run
-JOIN_QR_WIDTH = 420  # px: scannable from the back of a classroom
 CELL_QR_WIDTH = 150
 VERDICT_BADGES = {"good_fit": "🟢", "overfitting": "🟠", "underfitting": "🔵", "unstable": "🔴", "too_short": "⚪"}
 
@@ -153,15 +152,20 @@ def for_students(url: str, host: str | None) -> str:
     return (with_host(url, host) or url) if host else url
 
 
-def join_section(code: str, host: str | None, lang: str) -> None:
-    """The class code, the join link and its large QR code (for the projector)."""
+def join_section(code: str, lang: str) -> str | None:
+    """The class code, the join link and its large QR code (for the projector).
+
+    Returns:
+        The students' address when the app runs on this computer (``students_host``).
+    """
     page_url = st.context.url
     text_col, qr_col = st.columns([3, 2], gap="large")
     with text_col:
         st.markdown(t("board.code", lang, code=code))
         if page_url is None:  # the browser has not told the server its address yet
             st.caption(t("share.no_address", lang))
-            return
+            return None
+        host = students_host(lang)
         start = st.selectbox(
             t("board.start_page", lang),
             ["", *POSTED_PAGES],
@@ -172,7 +176,8 @@ def join_section(code: str, host: str | None, lang: str) -> None:
         st.markdown(t("board.join_how", lang))
         st.code(url, language=None, wrap_lines=True)
         st.caption(t("board.teacher_key_note", lang))
-    qr_col.image(qr_svg(url), width=JOIN_QR_WIDTH, caption=t("share.scan", lang))
+    qr_col.image(qr_svg(url), width="stretch", caption=t("board.scan", lang))
+    return host
 
 
 def _act(action: Callable[[], Any]) -> None:

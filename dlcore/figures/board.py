@@ -70,7 +70,9 @@ def curves_figure(rows: Sequence[BoardRow], *, metric: str, lang: str) -> go.Fig
                 hovertemplate="%{text}<br>%{x}: %{y:.4f}<extra></extra>",
             )
         )
-    return apply_layout(fig, t("board.fig.curves", lang), t("chart.epoch", lang), metric)
+    fig = apply_layout(fig, t("board.fig.curves", lang), t("chart.epoch", lang), metric)
+    fig.update_layout(showlegend=bool(top))  # the top three are named even when one run is all there is
+    return fig
 
 
 def scatter_figure(rows: Sequence[BoardRow], *, metric: str, lang: str) -> go.Figure:
@@ -113,6 +115,7 @@ def scatter_figure(rows: Sequence[BoardRow], *, metric: str, lang: str) -> go.Fi
             )
         )
     fig = apply_layout(fig, t("board.fig.scatter", lang), t("board.fig.params", lang), metric)
+    fig.update_layout(showlegend=bool(shown))
     fig.update_xaxes(type="log")
     return fig
 

@@ -324,7 +324,7 @@ def test_heatmap_figure() -> None:
     fig = heatmap_figure(heat, metric="MAE", x_title="width", y_title="dropout", lang="en")
     assert [list(row) for row in fig.data[0].z] == [[0.5, None], [None, 0.7]]
     assert [list(row) for row in fig.data[0].text] == [
-        ["0.500<br>1 runs", "–<br>0 runs"],
-        ["–<br>0 runs", "0.700<br>2 runs"],
+        ["0.500<br>n = 1", "–<br>n = 0"],
+        ["–<br>n = 0", "0.700<br>n = 2"],
     ]
     assert sweep.size == 4
