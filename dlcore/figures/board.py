@@ -43,17 +43,28 @@ def curves_figure(rows: Sequence[BoardRow], *, metric: str, lang: str) -> go.Fig
     """
     fig = go.Figure()
     top = _top(rows)
+    # The other runs share one grey trace, each curve ended by a gap (None):
+    # a class's 300 curves cost one trace to build, not 300.
+    x: list[int | None] = []
+    y: list[float | None] = []
+    text: list[str] = []
     for row in rows:
         if row in top:
             continue
+        x += [*range(1, len(row.curve) + 1), None]
+        y += [*row.curve, None]
+        text += [_hover(row)] * (len(row.curve) + 1)
+    if x:
         fig.add_trace(
             go.Scatter(
-                x=list(range(1, len(row.curve) + 1)),
-                y=list(row.curve),
+                x=x,
+                y=y,
                 mode="lines",
+                name=t("board.fig.others", lang),
                 line={"color": OTHERS, "width": NORMAL.line_width / 2},
                 showlegend=False,
-                text=[_hover(row)] * len(row.curve),
+                connectgaps=False,
+                text=text,
                 hovertemplate="%{text}<br>%{x}: %{y:.4f}<extra></extra>",
             )
         )

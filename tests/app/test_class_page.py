@@ -329,3 +329,16 @@ def test_post_request_names_the_class_and_the_cell() -> None:
     at.session_state["probe_page"] = "wine"
     at.run()
     assert at.text[0].value == "None"
+
+
+def test_the_board_in_chinese_on_the_projector(db: Database) -> None:
+    code, key = create_class(db)
+    workspace = new_workspace_id()
+    join_class(db, code, workspace, HOSTILE)
+    post(db, code, workspace, wine_record([0.2, 0.1, 0.1]))
+    at = open_at(BOARD, ADDRESS, **{"class": code, "teacher": key, "lang": "zh-TW", "projector": "true"})
+    assert at.title[0].value.endswith("班級看板")
+    assert t("board.lesson", "zh-TW", lesson=t("lesson.wine.title", "zh-TW"), count=1) in texts(at, "header")
+    assert list(table(at)[t("board.col.student", "zh-TW")]) == [HOSTILE]
+    curves = next(c for c in at.get("plotly_chart") if "board_wine_wine_curves" in c.proto.id)
+    assert '"size":20' in curves.proto.spec.replace(" ", "")  # projector type

@@ -309,7 +309,10 @@ def test_curves_and_scatter_highlight_the_top_three_with_names_as_text() -> None
     fig = curves_figure(rows, metric="MAE", lang="en")
     named = [trace.name for trace in fig.data if trace.showlegend is not False]
     assert named == ["1. Mei &lt;b&gt;'x'&lt;/b&gt;;--", "2. S2", "3. S3"]
-    assert sum(trace.showlegend is False for trace in fig.data) == 2  # the other two, grey
+    (others,) = [trace for trace in fig.data if trace.showlegend is False]  # the other two, one grey trace
+    assert others.x == (1, 2, None, 1, 2, None) and others.y == pytest.approx(
+        (1.5, 0.7, None, 1.5, 0.75, None)
+    )  # × 5 quality points
     scatter = scatter_figure(rows, metric="MAE", lang="en")
     assert scatter.layout.xaxis.type == "log"
     assert scatter.data[0].x == (
