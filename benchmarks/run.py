@@ -24,6 +24,7 @@ BENCHMARKS = (
     "bench_worker_memory",
     "bench_classroom",
     "bench_store",
+    "bench_board",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

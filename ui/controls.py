@@ -174,6 +174,18 @@ def take_link_value(key: str, parse: Callable[[str], tuple[bool, Any]]) -> tuple
     return ok, value
 
 
+def queue_link_values(values: dict[str, str]) -> None:
+    """Values that arrive after the opening link (a class sweep's cell): the
+    controls drawn later in this run take them as if the link had named them.
+
+    Args:
+        values: Control key → value as a link writes it.
+    """
+    pending = st.session_state.setdefault(_PENDING, {})
+    for key, value in values.items():
+        pending[key] = [value]
+
+
 def options_parser(options: Sequence[Any]) -> Callable[[str], tuple[bool, Any]]:
     """A link-value check: one of ``options``."""
     return lambda raw: _option(raw, list(options))

@@ -63,6 +63,7 @@ def page_frame(slug: str | None) -> str:
         for lesson in LESSONS:
             if lesson.available:
                 st.page_link(lesson.script, label=t(f"lesson.{lesson.slug}.title", lang), icon=lesson.icon)
+        st.page_link("pages/9_class.py", label=t("lesson.class.title", lang), icon="📋")
         # The page's own job is polled by its live view; a job of another
         # page needs the sidebar's poller to stay alive and be filed.
         if any(page != slug for page in session_work().active_pages()):

@@ -1,8 +1,8 @@
 """Structural rules: where each kind of code lives (README, "How it works").
 
 * ``dlcore/`` (the core) never imports Streamlit, ``ui`` or ``lessons``.
-* Streamlit only in ``app.py``, ``pages/``, ``ui/`` and the lessons'
-  ``page.py`` / ``views.py``.
+* Streamlit only in ``app.py``, ``pages/``, ``ui/``, the lessons' and the
+  class board's (``classroom/``) ``page.py`` / ``views.py``.
 * Keras and TensorFlow only in ``dlcore/runtime/`` and the lessons'
   ``tasks.py``; nothing the server imports pulls them in.
 * A lesson never imports another lesson.
@@ -47,7 +47,7 @@ KERAS_ROLES = {"tasks.py"}
 
 
 def source_files() -> list[Path]:
-    roots = [ROOT / "dlcore", ROOT / "ui", ROOT / "lessons", ROOT / "pages"]
+    roots = [ROOT / "dlcore", ROOT / "ui", ROOT / "lessons", ROOT / "classroom", ROOT / "pages"]
     return [ROOT / "app.py", *(path for root in roots for path in sorted(root.rglob("*.py")))]
 
 
@@ -74,9 +74,14 @@ def in_lessons(path: Path) -> bool:
     return path.relative_to(ROOT).parts[0] == "lessons" and len(path.relative_to(ROOT).parts) == 3
 
 
+def in_classroom(path: Path) -> bool:
+    return path.relative_to(ROOT).parts[0] == "classroom" and len(path.relative_to(ROOT).parts) == 2
+
+
 def may_use_streamlit(path: Path) -> bool:
     top = path.relative_to(ROOT).parts[0]
-    return top in {"app.py", "pages", "ui"} or (in_lessons(path) and path.name in STREAMLIT_ROLES)
+    in_role = (in_lessons(path) or in_classroom(path)) and path.name in STREAMLIT_ROLES
+    return top in {"app.py", "pages", "ui"} or in_role
 
 
 def may_use_keras(path: Path) -> bool:
@@ -133,8 +138,14 @@ def test_every_task_is_registered_once_by_a_task_module() -> None:
         assert module.startswith("dlcore.runtime.") or module.endswith(".tasks"), (name, where)
 
 
+# The one page that is not a lesson: the class board, after the course.
+BOARD_PAGE = f"{len(LESSONS) + 1}_class.py"
+
+
 def test_the_course_map_is_the_one_list_of_pages() -> None:
-    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == sorted(Path(x.script).name for x in LESSONS)
+    pages = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+    assert pages == sorted([*(Path(x.script).name for x in LESSONS), BOARD_PAGE])
+    assert imported_modules(ROOT / "pages" / BOARD_PAGE) == {"classroom.page"}  # a two-line entry
     assert [x.number for x in LESSONS] == list(range(1, len(LESSONS) + 1))
     for lesson in LESSONS:
         assert imported_modules(ROOT / lesson.script) == {f"{lesson.package}.page"}  # a two-line entry

@@ -1,0 +1,39 @@
+"""The class board (``/class``): a teacher creates a class, shows its join
+link and QR code on the projector, and watches the class's runs come in."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from classroom import views
+from dlcore.text import t
+from ui.frame import page_end, page_frame
+from ui.store import get_database
+
+PAGE = "class"
+
+
+def render() -> None:
+    """Lay out the page, top to bottom (served by ``pages/9_class.py``)."""
+    lang = page_frame(PAGE)
+    st.title(f"📋 {t('lesson.class.title', lang)}")
+    try:
+        _board(lang)
+    except SQLAlchemyError:
+        st.error(t("class.unreachable", lang))
+    page_end(lang)
+
+
+def _board(lang: str) -> None:
+    """The create button, or the class: its join link, the teacher's tools and the live board."""
+    db = get_database()
+    who = views.access(db, lang)
+    if who is None:
+        views.create_section(db, lang)
+        return
+    if who.teacher:
+        host = views.join_section(who.code, lang)
+        views.teacher_tools(db, who, lang)
+        views.sweep_section(db, who, host, lang)
+    views.live_board(db, who, lang)
