@@ -19,6 +19,7 @@ import pytest
 
 PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.common", "dlcore.text.common_zh"),
+    ("dlcore.text.cluster", "dlcore.text.cluster_zh"),
     ("dlcore.text.wine", "dlcore.text.wine_zh"),
     ("dlcore.text.gradient_descent", "dlcore.text.gradient_descent_zh"),
     ("dlcore.text.upload", "dlcore.text.upload_zh"),
@@ -170,4 +171,7 @@ def test_merged_catalogue_has_the_translations() -> None:
         assert en.keys() <= CATALOGUES["zh-TW"].keys()
         assert all(CATALOGUES["zh-TW"][key] == text for key, text in zh.items())
     assert t("lesson.neuron.title", "zh-TW") == "神經元"
-    assert t("train.progress", "zh-TW", epoch=3, epochs=10, seconds=1.25, eta="5 s") == "第 3/10 個 epoch · 1.2 秒 · 預計剩餘 5 s"
+    assert (
+        t("train.progress", "zh-TW", epoch=3, epochs=10, seconds=1.25, eta="5 s")
+        == "第 3/10 個 epoch · 1.2 秒 · 預計剩餘 5 s"
+    )
