@@ -23,6 +23,7 @@ BENCHMARKS = (
     "bench_memory",
     "bench_worker_memory",
     "bench_classroom",
+    "bench_dask",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -15,12 +15,15 @@ machines (``dlcore.runtime.dask_worker`` is their preload):
 * The scheduler's own ``"all"`` topic says when a worker leaves: its running
   jobs fail with a clear message (``job.worker_lost``) instead of waiting for
   a rerun the page would not understand.
+* A job that names a trained ``model_id`` (a prediction) goes to the worker
+  that trained it, whose disk holds the saved model.
 * A lost scheduler (the client cannot reach it) fails every job with
   ``job.scheduler_lost``; ``healthy`` turns False and ``FallbackExecutor``
   sends new jobs to a local pool.
 
 This side never imports a task module (no Keras in the Streamlit server):
-``run_job`` is pickled by reference and resolved in the worker.
+Dask ships ``run_on_worker`` (by reference), which imports
+``dlcore.runtime.dask_worker`` by name in the worker.
 
 Threads: Dask calls the topic handlers on its event loop and the future
 callbacks on its callback thread; both only put messages in an inbox. One
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import importlib
 import itertools
 import pickle
 import queue
@@ -46,10 +50,12 @@ from functools import partial
 from typing import Any
 
 from dlcore.limits import env_float
-from dlcore.runtime.dask_worker import STARTED, run_job
 from dlcore.runtime.executor import CANCELLED, DONE, FAILED, PENDING, RUNNING, JobSnapshot
 
 ALL_TOPIC = "all"  # the scheduler's own topic: workers added and removed
+STARTED = "_started"  # the runner's first event: which worker took the job
+WORKER_SIDE = "dlcore.runtime.dask_worker"  # the preload and the job runner (imports Keras there)
+MODEL_HOMES = 10_000  # trained models whose worker is remembered (newest)
 EVENTS_GRACE = 3.0  # seconds a finished job may wait for its last streamed events
 
 
@@ -124,6 +130,9 @@ class DaskExecutor:
         self._counter = itertools.count(1)
         self._closed = threading.Event()
         self._workers: dict[str, int] = {}  # address -> threads
+        # A training saves its model on its worker's disk (dlcore.runtime.model_store):
+        # later jobs naming that model_id (predictions) go to the same worker.
+        self._model_workers: collections.OrderedDict[str, str] = collections.OrderedDict()
         self.restarts = 0  # workers lost while running a job
         self.lost_reason: str | None = None
         self._refresh_workers()
@@ -317,8 +326,10 @@ class DaskExecutor:
             if job.future is not None:
                 continue
             key = self._key(job)
+            home = self._model_workers.get(str(job.payload.get("model_id")))
+            place = {"workers": [home], "allow_other_workers": True} if home and "model" not in job.payload else {}
             job.future = self._client.submit(
-                run_job,
+                run_on_worker,
                 job.job_id,
                 job.task,
                 job.payload,
@@ -327,6 +338,7 @@ class DaskExecutor:
                 key=key,
                 pure=False,
                 retries=0,
+                **place,
             )
             self._by_key[key] = job
             job.future.add_done_callback(partial(_future_done, self._inbox, job.job_id))
@@ -347,6 +359,11 @@ class DaskExecutor:
             if job in self._queue:
                 self._queue.remove(job)
             job.state, job.started_at, job.worker = RUNNING, time.time(), data.get("worker")
+            model_id = job.payload.get("model_id")
+            if model_id and "model" in job.payload and job.worker:
+                self._model_workers[str(model_id)] = job.worker
+                while len(self._model_workers) > MODEL_HOMES:
+                    self._model_workers.popitem(last=False)
         else:
             job.events.append((kind, data))
         self._settle_outcome_locked(job)
@@ -578,6 +595,12 @@ class FallbackExecutor:
             self._last_attempt, self._attempting = time.time(), False
             if cluster is not None:
                 self._cluster = cluster
+
+
+def run_on_worker(*args: Any) -> dict[str, Any]:
+    """What Dask runs: ``dask_worker.run_job(*args)``, imported by name there,
+    so this (server-side) module never imports the worker side."""
+    return importlib.import_module(WORKER_SIDE).run_job(*args)
 
 
 def _future_done(inbox: queue.SimpleQueue[tuple[str, Any]], job_id: str, future: Any) -> None:

@@ -24,12 +24,13 @@ How a job talks back, with what dask.distributed provides (no files):
 * The return value says how many events were sent, so the executor files the
   result only after every epoch has arrived.
 
-This module is light at import (no Keras): the executor's client pickles
-``run_job`` by reference, and the Streamlit server must never hold Keras.
+The Streamlit server never imports this module: the executor submits
+``dask_executor.run_on_worker``, which imports it by name in the worker.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pickle
@@ -38,11 +39,17 @@ from typing import Any
 
 import click
 
+from dlcore.runtime.dask_executor import STARTED
 from dlcore.runtime.tasks import resolve
-from dlcore.runtime.worker import _error_payload, release_job_memory, settle
 
-# The event the runner sends first: which worker (and process) took the job.
-STARTED = "_started"
+# The local pool's worker module (error payloads, clean-up, TensorFlow
+# settings), imported by name as worker.py imports the task modules: it is
+# worker-side code, which the server's modules must not name.
+WORKER_MODULE = "dlcore.runtime.worker"
+
+
+def _worker_module() -> Any:
+    return importlib.import_module(WORKER_MODULE)
 
 
 def run_job(job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_name: str) -> dict[str, Any]:
@@ -89,10 +96,10 @@ def run_job(job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_
     try:
         outcome: dict[str, Any] = {"status": "done", "result": resolve(task)(payload, emit, stop.is_set)}
     except Exception as exc:  # reported to the page, never raised there
-        outcome = {"status": "error", "error": _error_payload(exc)}
+        outcome = {"status": "error", "error": _worker_module()._error_payload(exc)}
     finally:
         _release(cancel, waiter)
-        release_job_memory()
+        _worker_module().release_job_memory()
     outcome["events"] = sent
     return outcome
 
@@ -136,4 +143,7 @@ def dask_setup(worker: Any, dlp_tasks: str, dlp_only: bool, dlp_threads: int, dl
     import_task_modules(extra if dlp_only else TASK_MODULES + extra)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     threads = dlp_threads or max(1, cores // max(1, worker.state.nthreads))
-    settle(threads if not dlp_only else 0, dlp_nice)
+    _worker_module().settle(threads if not dlp_only else 0, dlp_nice)
+    # TensorFlow's objects live as long as the worker: out of the collector's
+    # generations, the full collection after each job takes milliseconds.
+    gc.freeze()

@@ -160,3 +160,23 @@ def test_a_worker_that_dies_mid_job_fails_it_clearly(executor: Any) -> None:
     assert snapshot.state == FAILED
     assert snapshot.error["key"] in ("job.worker_crashed", "job.worker_lost")
     assert ticks(snapshot) == [0]  # what it streamed before dying is kept
+
+
+def test_a_prediction_goes_to_the_dask_worker_that_saved_its_model(dask: DaskExecutor) -> None:
+    from dlcore.runtime.model_store import new_model_id
+
+    model_id = new_model_id()
+    payload = {
+        "model": asdict(ModelSpec(n_inputs=11, units=(8,))),
+        "train": asdict(TrainConfig(epochs=1, seed=1, batch_size=256)),
+        "data": {"dataset": "wine"},
+        "model_id": model_id,
+    }
+    trained = wait_finished(dask, dask.submit(Task.TRAIN, payload), timeout=120)
+    assert trained.state == DONE, trained.error
+    home = dask._jobs[trained.job_id].worker  # each worker's disk holds the models it trained
+    for _ in range(3):
+        job_id = dask.submit(Task.PREDICT, {"model_id": model_id, "rows": [[0.0] * 11]})
+        predicted = wait_finished(dask, job_id, timeout=60)
+        assert predicted.state == DONE, predicted.error
+        assert dask._jobs[job_id].worker == home
