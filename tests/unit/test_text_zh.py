@@ -171,7 +171,4 @@ def test_merged_catalogue_has_the_translations() -> None:
         assert en.keys() <= CATALOGUES["zh-TW"].keys()
         assert all(CATALOGUES["zh-TW"][key] == text for key, text in zh.items())
     assert t("lesson.neuron.title", "zh-TW") == "神經元"
-    assert (
-        t("train.progress", "zh-TW", epoch=3, epochs=10, seconds=1.25, eta="5 s")
-        == "第 3/10 個 epoch · 1.2 秒 · 預計剩餘 5 s"
-    )
+    assert t("train.progress", "zh-TW", epoch=3, epochs=10, seconds=1.25, eta="5 s") == "第 3/10 個 epoch · 1.2 秒 · 預計剩餘 5 s"
