@@ -25,6 +25,7 @@ BENCHMARKS = (
     "bench_classroom",
     "bench_store",
     "bench_board",
+    "bench_dask",
 )
 RESULTS = Path(__file__).resolve().parent / "results"
 

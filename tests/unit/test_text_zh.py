@@ -19,6 +19,7 @@ import pytest
 
 PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.common", "dlcore.text.common_zh"),
+    ("dlcore.text.cluster", "dlcore.text.cluster_zh"),
     ("dlcore.text.wine", "dlcore.text.wine_zh"),
     ("dlcore.text.gradient_descent", "dlcore.text.gradient_descent_zh"),
     ("dlcore.text.upload", "dlcore.text.upload_zh"),
