@@ -5,7 +5,7 @@ import streamlit as st
 from dlcore.lessons import LESSONS
 from dlcore.text import t
 from ui.frame import page_end, page_frame
-from ui.pool import get_pool
+from ui.pool import executor_notice, get_pool
 
 lang = page_frame(None)
 pool = get_pool()  # start the trainers warming up while the visitor reads
@@ -22,6 +22,7 @@ for number, lesson in enumerate(LESSONS, 1):
         else:
             st.markdown(f"{lesson.icon} {title} {t('nav.soon', lang)}")
         st.caption(t(f"lesson.{lesson.slug}.summary", lang))
+executor_notice(lang)  # a Dask cluster, when one is set up (and whether it answers)
 stats = pool.stats()
 st.caption(t("home.workers", lang, ready=stats["ready"], total=stats["workers"], busy=stats["busy"], pending=stats["pending"]))
 page_end(lang)
