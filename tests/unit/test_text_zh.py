@@ -32,6 +32,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.presets", "dlcore.text.presets_zh"),
     ("dlcore.text.share", "dlcore.text.share_zh"),
     ("dlcore.text.budget", "dlcore.text.budget_zh"),
+    ("dlcore.text.store", "dlcore.text.store_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character
