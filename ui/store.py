@@ -13,6 +13,7 @@ it and never raise because of it; ``store_notice`` says what waits.
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from ui.pool import get_pool
 # A database that could not be reached (or migrated) is tried again at most
 # this often, by whichever script run comes first; the pages go on meanwhile.
 RETRY_SECONDS = 5.0
+EXIT_FLUSH_SECONDS = 2.0
 WS_PARAM = "ws"
 _WS = "_store_ws"  # the session's workspace id
 _LOADED = "_store_loaded"  # the workspace whose runs this session has restored
@@ -89,7 +91,10 @@ def _store(url: str) -> _Store:
 
 @st.cache_resource(show_spinner=False)
 def _recorder(url: str) -> RunRecorder:
-    return RunRecorder(_store(url).db)
+    recorder = RunRecorder(_store(url).db)
+    # A server that stops (SIGTERM) writes what waits first, within a bound.
+    atexit.register(recorder.close, EXIT_FLUSH_SECONDS)
+    return recorder
 
 
 def get_database() -> Database | None:
