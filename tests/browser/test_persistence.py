@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.browser.helpers import chromium, require_browser, streamlit_server, wait_for_app
-from tests.browser.test_pages_live import LIVE_POINTS_JS, set_number
+from tests.browser.test_pages_live import LIVE_POINTS_JS
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,13 @@ def workspace(page) -> str:
 
 
 def train(page, epochs: int) -> None:
-    set_number(page, "Epochs", epochs)
+    """Sets the epochs (not the default 10), waits until the page ran with
+    them (they reach the link), then presses Train."""
+    box = page.get_by_label("Epochs", exact=True)
+    box.fill(str(epochs))
+    box.press("Enter")
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('epochs') === '{epochs}'", timeout=30_000)
+    wait_for_app(page)
     page.get_by_role("button", name="Train", exact=True).click()
 
 
@@ -93,6 +99,21 @@ def test_reload_lists_finished_runs_and_reattaches_a_running_one(data_dir: Path)
         wait_text(page, "Finished all 3 epochs", 30)
         assert wait_points(page, 3, 30) == 3  # its curves are back
         assert compared_runs(page) == ["Run 1"]
+
+        # A page switch (st.page_link drops the query string) keeps the workspace in the address.
+        page.get_by_role("link", name="The neuron").click()
+        page.wait_for_url(re.compile(r"/neuron"), timeout=30_000)
+        wait_for_app(page)
+        page.wait_for_function("() => location.search.includes('ws=')", timeout=30_000)
+        assert workspace(page) == ws
+        page.get_by_role("link", name="Red wine").click()
+        page.wait_for_url(re.compile(r"/wine"), timeout=30_000)
+        wait_for_app(page)
+        wait_text(page, "Finished all 3 epochs", 30)
+        page.reload()  # a reload after the switch still finds the runs
+        wait_for_app(page)
+        wait_text(page, "Finished all 3 epochs", 30)
+        assert workspace(page) == ws
 
         train(page, 80)
         seen_before = wait_points(page, 3)
