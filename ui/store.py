@@ -129,7 +129,8 @@ def workspace_id() -> str:
 
 
 def current_workspace() -> str:
-    """The session's workspace id, without touching the link (for fragments)."""
+    """The session's workspace id as the frame set it (fragments and callbacks
+    read it here; only a session that never ran the frame makes one)."""
     return st.session_state.get(_WS) or workspace_id()
 
 
