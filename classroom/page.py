@@ -28,6 +28,9 @@ def render() -> None:
 def _board(lang: str) -> None:
     """The create button, or the class: its join link, the teacher's tools and the live board."""
     db = get_database()
+    if db is None:  # not reachable yet (asked again every few seconds)
+        st.error(t("class.unreachable", lang))
+        return
     who = views.access(db, lang)
     if who is None:
         views.create_section(db, lang)

@@ -38,6 +38,10 @@ from ui.session_jobs import SESSION_WORK_KEY
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = tempfile.mkdtemp(prefix="dlp-test-data-")
 os.environ["DLP_DATA_DIR"] = DATA_DIR
+# --- The run store: the pages' SQLite file (dlcore.store.db) lands in DATA_DIR too.
+# A DLP_DATABASE_URL of the shell (a real classroom database) must never receive
+# the tests' runs; a test that wants another database sets it itself (monkeypatch).
+os.environ.pop("DLP_DATABASE_URL", None)
 APP = str(ROOT / "app.py")
 AppTestTimeout = 120  # seconds; the first run may wait for the trainers to warm up
 

@@ -33,7 +33,7 @@ from dlcore.store.classes import (
 from dlcore.text import t
 from ui import controls
 from ui.session_jobs import runs
-from ui.store import get_database, workspace_id
+from ui.store import current_workspace, get_database, workspace_id
 
 _CLASS = "_class"  # the session's ClassState
 # The page the board lives on: it reads ?class= as the teacher's own class.
@@ -69,8 +69,11 @@ def class_banner(slug: str | None, lang: str) -> None:
     state = _read_link(lang)
     if state is None:
         return
+    db = get_database()
+    if db is None:  # not reachable yet (asked again every few seconds)
+        st.warning(t("class.unreachable", lang))
+        return
     try:
-        db = get_database()
         if state.number is None:
             _join_form(db, state, lang)
             return
@@ -210,4 +213,4 @@ def post_request(page: str, run_id: str) -> PostRequest | None:
     if state is None or state.number is None or page not in POSTED_PAGES:
         return None
     cell = state.cell[1] if state.cell is not None and state.cell[0] == page else None
-    return PostRequest(state.code, workspace_id(), run_id, page, cell)
+    return PostRequest(state.code, current_workspace(), run_id, page, cell)

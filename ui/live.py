@@ -21,11 +21,14 @@ from dlcore.figures.curves import loss_figure, runs_figure
 from dlcore.figures.style import NORMAL
 from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RUN_CAP, RunRecord, epoch_seconds, eta_seconds, history_from_events
+from dlcore.runtime.session_work import is_interrupted
 from dlcore.runtime.tasks import Task
+from dlcore.store.runs import workspace_cap
 from dlcore.text import error_text, t
 from ui.charts import memoized
 from ui.pool import get_pool
-from ui.session_jobs import active_job, clear_runs, poll, runs, start_job
+from ui.session_jobs import active_job, poll, runs, session_work, start_job
+from ui.store import current_workspace, delete_stored
 
 # Seconds between polls of the page's job (see ``live_view``).
 WAIT_POLL_SECONDS = 1.5
@@ -120,6 +123,8 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
     """``(level, text)`` describing how a run ended; level is an ``st`` call name."""
     result = record.result
     train = record.meta.get("train", {})
+    if is_interrupted(record):  # its curves are kept: a warning, not a failure
+        return "warning", error_text(record.error, lang)
     if result is None:
         return "error", error_text(record.error, lang)
     reason = result["stop_reason"]
@@ -254,7 +259,11 @@ def live_view(
         running = entry is not None and snapshot is not None and not snapshot.finished
         if running != was_active or _polling_interval(snapshot) != pace:
             st.rerun(scope="app")  # started, streaming or ended: redraw at the new pace
-        frame = _running_frame(entry, snapshot, runs(page)) if running else _idle_frame(runs(page), planned_epochs, loss_name)
+        frame = (
+            _running_frame(entry, snapshot, runs(page))
+            if running
+            else _idle_frame(runs(page), planned_epochs, loss_name)
+        )
         with st.container():
             _show_status(frame, snapshot if running else None, lang)
         _draw_chart(frame, chart_key, curves, lang)
@@ -302,11 +311,19 @@ def _stop(job_id: str, on_stop: Callable[[], None] | None) -> None:
         on_stop()
 
 
+def run_status(record: RunRecord) -> str:
+    """How a run ended, one word: ``completed``, ``early_stopping``,
+    ``cancelled``, ``diverged``, ``failed`` or ``interrupted``."""
+    return "interrupted" if is_interrupted(record) else record.stop_reason
+
+
 def run_history(page: str, lang: str) -> None:
     """The session's runs: a table, an overlay of chosen runs' validation
-    curves, and a button to clear them."""
+    curves, and buttons to delete one run or all of the page's runs (from
+    the session and the store)."""
     history = runs(page)
     st.subheader(t("runs.title", lang))
+    _show_delete_message(lang)
     if not history:
         st.caption(t("runs.empty", lang))
         return
@@ -319,7 +336,7 @@ def run_history(page: str, lang: str) -> None:
                 f"η={r.meta['train']['learning_rate']:g}",
                 t("runs.epochs", lang): r.epochs_run,
                 t("runs.best_val", lang): round(r.best()[0], 4) if r.best() else None,
-                t("runs.outcome", lang): r.stop_reason,
+                t("runs.outcome", lang): t(f"store.status.{run_status(r)}", lang),
             }
             for r in reversed(history)
         ]
@@ -337,12 +354,79 @@ def run_history(page: str, lang: str) -> None:
     if picked:
         st.plotly_chart(
             runs_figure(
-                [(f"{t('runs.run', lang)} {r.number}: {r.meta.get('label', '')}", r.history.get("val_loss", [])) for r in picked],
+                [
+                    (f"{t('runs.run', lang)} {r.number}: {r.meta.get('label', '')}", r.history.get("val_loss", []))
+                    for r in picked
+                ],
                 lang=lang,
             ),
             key=f"{page}_runs_chart",
             width="stretch",
         )
-    c1, c2 = st.columns([1, 3])
-    c1.button(t("runs.clear", lang), key=f"{page}_clear_runs", on_click=clear_runs, args=(page,))
-    c2.caption(t("runs.cap", lang, cap=RUN_CAP))
+    _delete_controls(page, numbers, lang)
+    st.caption(t("store.kept", lang, shown=RUN_CAP, cap=workspace_cap()))
+
+
+_DELETE_MESSAGE = "_runs_delete_message"  # (level, key, values) of the last deletion
+_CONFIRM_ALL = "_runs_delete_all_confirm"  # the page whose "delete all" waits for a yes
+
+
+def _delete_controls(page: str, numbers: list[int], lang: str) -> None:
+    """Delete one chosen run (``runs_delete``), or all of the page's runs
+    (``runs_delete_all``, then ``runs_delete_all_yes`` / ``runs_delete_all_no``)."""
+    c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    number = c1.selectbox(
+        t("store.delete_pick", lang),
+        list(reversed(numbers)),
+        key="runs_delete_pick",
+        format_func=lambda n: f"{t('runs.run', lang)} {n}",
+    )
+    c2.button(t("store.delete", lang), key="runs_delete", on_click=_delete_one, args=(page, number))
+    c3.button(t("store.delete_all", lang), key="runs_delete_all", on_click=_ask_delete_all, args=(page,))
+    if st.session_state.get(_CONFIRM_ALL) == page:
+        st.warning(t("store.delete_all_ask", lang, count=len(numbers)))
+        y, n, _ = st.columns([1, 1, 2])
+        y.button(
+            t("store.delete_all_yes", lang),
+            key="runs_delete_all_yes",
+            type="primary",
+            on_click=_delete_all,
+            args=(page,),
+        )
+        n.button(t("store.delete_all_no", lang), key="runs_delete_all_no", on_click=_ask_delete_all, args=(None,))
+
+
+def _ask_delete_all(page: str | None) -> None:
+    st.session_state[_CONFIRM_ALL] = page
+
+
+def _delete_one(page: str, number: int | None) -> None:
+    """Deletes run ``number`` of the page from the store, then from the session."""
+    work = session_work().page(page)
+    doomed = [r for r in work.runs if r.number == number]
+    if not doomed:
+        return
+    if delete_stored(current_workspace(), [r.run_id for r in doomed]) is None:
+        st.session_state[_DELETE_MESSAGE] = ("error", "store.delete_failed", {})
+        return
+    work.runs = [r for r in work.runs if r.number != number]
+    st.session_state[_DELETE_MESSAGE] = ("success", "store.deleted_one", {"number": number})
+
+
+def _delete_all(page: str) -> None:
+    """Deletes every run of the page (also those older than the session shows)."""
+    st.session_state[_CONFIRM_ALL] = None
+    work = session_work().page(page)
+    deleted = delete_stored(current_workspace(), None, page)
+    if deleted is None:
+        st.session_state[_DELETE_MESSAGE] = ("error", "store.delete_failed", {})
+        return
+    count, work.runs = max(deleted, len(work.runs)), []
+    st.session_state[_DELETE_MESSAGE] = ("success", "store.deleted_all", {"count": count})
+
+
+def _show_delete_message(lang: str) -> None:
+    message = st.session_state.pop(_DELETE_MESSAGE, None)
+    if message is not None:
+        level, key, values = message
+        getattr(st, level)(t(key, lang, **values))

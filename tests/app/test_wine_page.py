@@ -68,7 +68,8 @@ def test_train_two_epochs_streams_to_chart_and_history() -> None:
     run_until(at, lambda a: not busy(a) and len(page_runs(a, "wine")) == 2)
     assert not at.exception
     assert len(at.dataframe[-1].value) == 2
-    at.button(key="wine_clear_runs").click().run()
+    at.button(key="runs_delete_all").click().run()
+    at.button(key="runs_delete_all_yes").click().run()
     assert page_runs(at, "wine") == []
 
 

@@ -34,6 +34,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.share", "dlcore.text.share_zh"),
     ("dlcore.text.budget", "dlcore.text.budget_zh"),
     ("dlcore.text.board", "dlcore.text.board_zh"),
+    ("dlcore.text.store", "dlcore.text.store_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character
