@@ -11,8 +11,6 @@ are the student's own text: shown through ``md()`` only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,7 +19,6 @@ from dlcore.markup import md
 from dlcore.store.classes import (
     NAME_MAX,
     ClassError,
-    PostRequest,
     assign_cell,
     get_class,
     join_class,
@@ -32,34 +29,9 @@ from dlcore.store.classes import (
 )
 from dlcore.text import t
 from ui import controls
+from ui.class_posts import _CLASS, BOARD_SLUG, ClassState, class_state
 from ui.session_jobs import runs
-from ui.store import current_workspace, get_database, workspace_id
-
-_CLASS = "_class"  # the session's ClassState
-# The page the board lives on: it reads ?class= as the teacher's own class.
-BOARD_SLUG = "class"
-
-
-@dataclass
-class ClassState:
-    """The session's class.
-
-    Attributes:
-        code: The class code from the link.
-        number: The student's number once joined (None before).
-        name: The display name they gave.
-        cell: ``(page, cell)`` of the sweep cell they were given, if any.
-    """
-
-    code: str
-    number: int | None = None
-    name: str = ""
-    cell: tuple[str, int] | None = None
-
-
-def class_state() -> ClassState | None:
-    """The session's class, if it opened a class link."""
-    return st.session_state.get(_CLASS)
+from ui.store import get_database, workspace_id
 
 
 def class_banner(slug: str | None, lang: str) -> None:
@@ -204,13 +176,3 @@ def _leave() -> None:
     st.session_state.pop("_class_cell_note", None)
     if "class" in st.query_params:
         del st.query_params["class"]
-
-
-def post_request(page: str, run_id: str) -> PostRequest | None:
-    """The post to make for a finished run of ``page``, or None (not in a class,
-    or a page whose runs are not posted)."""
-    state = class_state()
-    if state is None or state.number is None or page not in POSTED_PAGES:
-        return None
-    cell = state.cell[1] if state.cell is not None and state.cell[0] == page else None
-    return PostRequest(state.code, current_workspace(), run_id, page, cell)

@@ -24,7 +24,7 @@ from dlcore.runtime.runs import RUN_CAP, RunRecord, record_from_snapshot
 from dlcore.runtime.session_work import ActiveJob, PageWork, SessionWork
 from dlcore.store.runs import RunWrite, new_run_id, now
 from dlcore.store.schema import FINISHED, RUNNING
-from ui.class_membership import post_request
+from ui.class_posts import post_request
 from ui.pool import get_pool
 from ui.store import apply_cap, current_workspace, save_run
 

@@ -307,11 +307,11 @@ def test_post_request_names_the_class_and_the_cell() -> None:
     def script() -> None:
         import streamlit as st
 
-        from ui.class_membership import post_request
+        from ui.class_posts import post_request
 
         st.text(repr(post_request(st.session_state["probe_page"], "run-1")))
 
-    from ui.class_membership import _CLASS, ClassState
+    from ui.class_posts import _CLASS, ClassState
 
     at = AppTest.from_function(script)
     workspace = new_workspace_id()
