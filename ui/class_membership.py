@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dlcore.board import POSTED_PAGES, cell_label, cell_params, sweep_from_dict
+from dlcore.board.rows import POSTED_PAGES
+from dlcore.board.sweep import cell_label, cell_params, sweep_from_dict
 from dlcore.markup import md
 from dlcore.store.classes import (
     NAME_MAX,
