@@ -18,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcore.board import all_rows, heatmap, leaderboards, make_sweep, metric_key
+from dlcore.board.metrics import metric_key
+from dlcore.board.rows import all_rows, leaderboards
+from dlcore.board.sweep import heatmap, make_sweep
 from dlcore.figures.board import curves_figure, heatmap_figure, scatter_figure
 from dlcore.runtime.runs import RunRecord
 from dlcore.store.classes import PostRequest, board, create_class, join_class, post_run

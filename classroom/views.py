@@ -16,22 +16,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dlcore.board import (
-    POSTED_PAGES,
+from dlcore.board.links import app_url, setup_params
+from dlcore.board.metrics import metric_key
+from dlcore.board.rows import POSTED_PAGES, BoardRow, all_rows, csv_frame, leaderboards
+from dlcore.board.sweep import (
     SWEEP_CONTROLS,
     SWEEP_PAGES,
-    BoardRow,
     Sweep,
     SweepError,
-    all_rows,
-    app_url,
     cell_label,
-    csv_frame,
     heatmap,
-    leaderboards,
     make_sweep,
-    metric_key,
-    setup_params,
     sweep_from_dict,
 )
 from dlcore.figures.board import curves_figure, heatmap_figure, scatter_figure

@@ -14,7 +14,8 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dlcore.board import POSTED_PAGES, cell_label, cell_params, sweep_from_dict
+from dlcore.board.rows import POSTED_PAGES
+from dlcore.board.sweep import cell_label, cell_params, sweep_from_dict
 from dlcore.markup import md
 from dlcore.store.classes import (
     NAME_MAX,
@@ -27,6 +28,7 @@ from dlcore.store.classes import (
     normalize_code,
     withdraw_post,
 )
+from dlcore.store.db import Database
 from dlcore.text import t
 from ui import controls
 from ui.class_posts import _CLASS, BOARD_SLUG, ClassState, class_state
@@ -73,7 +75,7 @@ def _read_link(lang: str) -> ClassState | None:
     return state
 
 
-def _join_form(db, state: ClassState, lang: str) -> None:  # noqa: ANN001 (a Database)
+def _join_form(db: Database, state: ClassState, lang: str) -> None:
     """Asks once for a display name; an unknown class says so and offers to leave."""
     info = get_class(db, state.code)
     if info is None:
@@ -101,7 +103,7 @@ def _join_form(db, state: ClassState, lang: str) -> None:  # noqa: ANN001 (a Dat
             st.rerun()
 
 
-def _take_cell(db, state: ClassState, slug: str | None, lang: str) -> None:  # noqa: ANN001
+def _take_cell(db: Database, state: ClassState, slug: str | None, lang: str) -> None:
     """A link's sweep cell (``cell=N`` or ``cell=next``): remembered, and its settings put into the panel."""
     raw = st.query_params.get("cell")
     if raw is None:
@@ -124,7 +126,7 @@ def _take_cell(db, state: ClassState, slug: str | None, lang: str) -> None:  # n
     st.session_state["_class_cell_note"] = cell_label(sweep, cell, lang)
 
 
-def _banner(db, state: ClassState, lang: str) -> None:  # noqa: ANN001
+def _banner(db: Database, state: ClassState, lang: str) -> None:
     """In class CODE as NAME · N runs posted; withdraw a post, or leave."""
     posted = my_posts(db, state.code, workspace_id())
     info = get_class(db, state.code)
@@ -143,7 +145,7 @@ def _banner(db, state: ClassState, lang: str) -> None:  # noqa: ANN001
             _withdraw(db, state, posted, lang)
 
 
-def _withdraw(db, state: ClassState, posted: set[str], lang: str) -> None:  # noqa: ANN001
+def _withdraw(db: Database, state: ClassState, posted: set[str], lang: str) -> None:
     """A list of the student's posted runs and a button that withdraws one."""
     labels = {
         record.run_id: t(

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from dlcore.board import TOP, BoardRow, Heatmap
+from dlcore.board.rows import TOP, BoardRow
+from dlcore.board.sweep import Heatmap
 from dlcore.figures.style import NORMAL, OKABE_ITO, apply_layout
 from dlcore.markup import plotly_text
 from dlcore.text import t
@@ -135,7 +136,7 @@ def heatmap_figure(data: Heatmap, *, metric: str, x_title: str, y_title: str, la
     """The sweep's heatmap: each cell's best validation metric and its count of runs.
 
     Args:
-        data: The cells (``dlcore.board.heatmap``).
+        data: The cells (``dlcore.board.sweep.heatmap``).
         metric: The metric's name (colour bar).
         x_title: The column control's name.
         y_title: The row control's name ("" for a one-control sweep).

@@ -1,4 +1,4 @@
-"""The class board's numbers (dlcore/board.py) and figures, against values
+"""The class board's numbers (dlcore/board/) and figures, against values
 worked out by hand from small histories."""
 
 from __future__ import annotations
@@ -7,7 +7,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dlcore import board as B
+from dlcore.board.links import app_url, setup_params
+from dlcore.board.metrics import best_of, metric_curve, model_line, wine_quality_span
+from dlcore.board.rows import CSV_COLUMNS, all_rows, board_row, csv_frame, leaderboards
+from dlcore.board.sweep import (
+    BATCH_SIZES,
+    LEARNING_RATES,
+    PENALTIES,
+    Heatmap,
+    SweepError,
+    cell_label,
+    cell_params,
+    cell_values,
+    heatmap,
+    make_sweep,
+    parse_values,
+    run_cell,
+    sweep_from_dict,
+)
 from dlcore.figures.board import curves_figure, heatmap_figure, scatter_figure
 from dlcore.runtime.runs import RunRecord
 from dlcore.store.classes import BoardPost
@@ -76,12 +93,12 @@ def post(post_id, page, meta_, history, *, member=1, name="Li", minutes=0, cell=
     ],
 )
 def test_model_line(settings, line) -> None:
-    assert B.model_line(settings, "en") == line
+    assert model_line(settings, "en") == line
 
 
 def test_model_line_in_chinese_and_for_unreadable_settings() -> None:
-    assert B.model_line(meta(dropout=0.3), "zh-TW") == "3×512 relu · adam · dropout 0.3"
-    assert B.model_line({"label": "old run"}, "en") == "old run"
+    assert model_line(meta(dropout=0.3), "zh-TW") == "3×512 relu · adam · dropout 0.3"
+    assert model_line({"label": "old run"}, "en") == "old run"
 
 
 # ------------------------------------------------------------------ metrics
@@ -89,14 +106,14 @@ def test_model_line_in_chinese_and_for_unreadable_settings() -> None:
 
 def test_wine_metric_is_the_mae_in_quality_points() -> None:
     # the training split's quality runs from 3 to 8: one scaled unit is 5 points
-    assert B.wine_quality_span() == 5.0
-    assert B.metric_curve("wine", meta(), {"val_loss": [0.2, 0.1, float("nan")]}) == [1.0, 0.5, None]
+    assert wine_quality_span() == 5.0
+    assert metric_curve("wine", meta(), {"val_loss": [0.2, 0.1, float("nan")]}) == [1.0, 0.5, None]
     # an MSE run: its MAE is Keras's val_mae, not its loss
-    assert B.metric_curve("overfitting", meta(loss="mse"), {"val_loss": [0.04], "val_mae": [0.16]}) == [
+    assert metric_curve("overfitting", meta(loss="mse"), {"val_loss": [0.04], "val_mae": [0.16]}) == [
         pytest.approx(0.8)
     ]
     # an uploaded table keeps the scaled MAE
-    assert B.metric_curve("wine", meta(data={"dataset": "upload"}), {"val_loss": [0.2]}) == [0.2]
+    assert metric_curve("wine", meta(data={"dataset": "upload"}), {"val_loss": [0.2]}) == [0.2]
 
 
 def test_classification_metric_is_the_best_accuracy_and_auc() -> None:
@@ -112,14 +129,14 @@ def test_classification_metric_is_the_best_accuracy_and_auc() -> None:
         output="sigmoid",
         data={"dataset": "circle", "train_fraction": 0.7, "seed": 0, "noise": 0.1, "n_points": 400},
     )
-    row = B.board_row(post(1, "classification", settings, history), hide_names=False, lang="en")
+    row = board_row(post(1, "classification", settings, history), hide_names=False, lang="en")
     assert (row.metric, row.best_epoch, row.auc, row.group) == (0.9, 2, 0.95, "circle")
 
 
 def test_best_of_takes_the_first_epoch_on_ties() -> None:
-    assert B.best_of([0.5, 0.3, 0.3, None], higher=False) == (0.3, 2)
-    assert B.best_of([0.5, 0.9, 0.9], higher=True) == (0.9, 2)
-    assert B.best_of([None], higher=True) is None
+    assert best_of([0.5, 0.3, 0.3, None], higher=False) == (0.3, 2)
+    assert best_of([0.5, 0.9, 0.9], higher=True) == (0.9, 2)
+    assert best_of([None], higher=True) is None
 
 
 # ---------------------------------------------------------------- the board
@@ -133,7 +150,7 @@ def test_rows_are_ranked_per_lesson_and_data_set() -> None:
         post(4, "wine", meta(), {}, member=4, name="Bo", minutes=3, result={}),  # failed before epoch 1
         post(5, "wine", meta(data={"dataset": "upload"}), {"loss": [0.3], "val_loss": [0.05]}, member=5, name="Up"),
     ]
-    boards = B.leaderboards(posts, hide_names=False, lang="en")
+    boards = leaderboards(posts, hide_names=False, lang="en")
     assert list(boards) == ["wine"] and list(boards["wine"]) == ["wine", "upload"]
     rows = boards["wine"]["wine"]
     # 0.10 × 5 = 0.5 first; 0.12 × 5 = 0.6 twice: the earlier post (Mei) before Ann; no metric last
@@ -144,9 +161,9 @@ def test_rows_are_ranked_per_lesson_and_data_set() -> None:
         (None, "Bo", None),
     ]
     assert rows[0].params == 11 * 64 + 64 + 64 + 1  # Dense(64) + Dense(1)
-    hidden = B.leaderboards(posts, hide_names=True, lang="en")["wine"]["wine"]
+    hidden = leaderboards(posts, hide_names=True, lang="en")["wine"]["wine"]
     assert [r.name for r in hidden] == ["Student 2", "Student 1", "Student 3", "Student 4"]
-    assert B.leaderboards(posts, hide_names=True, lang="zh-TW")["wine"]["wine"][0].name == "學生 2"
+    assert leaderboards(posts, hide_names=True, lang="zh-TW")["wine"]["wine"][0].name == "學生 2"
 
 
 def test_the_diagnosis_badge_reads_the_curves() -> None:
@@ -154,19 +171,19 @@ def test_the_diagnosis_badge_reads_the_curves() -> None:
     # at epoch 8 (0.65) and ends 51 % above it: over-fitting from epoch 8
     train = [1.0 - 0.04 * i for i in range(16)]
     valid = [1.0 - 0.05 * i for i in range(8)] + [0.70 + 0.04 * i for i in range(8)]
-    row = B.board_row(post(1, "overfitting", meta(), {"loss": train, "val_loss": valid}), hide_names=False, lang="en")
+    row = board_row(post(1, "overfitting", meta(), {"loss": train, "val_loss": valid}), hide_names=False, lang="en")
     assert row.verdict == "overfitting" and row.verdict_epoch == 8
 
 
 def test_setup_params_open_the_run_on_its_page() -> None:
-    params = B.setup_params("wine", meta((64,), optimizer="momentum", lr=0.01, dropout=0.3, es=True))
+    params = setup_params("wine", meta((64,), optimizer="momentum", lr=0.01, dropout=0.3, es=True))
     assert params == {
         "depth": "1", "per_layer": "false", "width": "64", "activation": "relu", "dropout": "0.3", "batchnorm": "none",
         "l1": "0", "l2": "0", "loss": "mae", "optimizer": "momentum", "learning_rate": "0.01", "momentum": "0.9",
         "batch_size": "256", "epochs": "10", "early_stopping": "true", "min_delta": "0.001", "patience": "20",
         "restore_best": "true", "seed": "0",
     }  # fmt: skip
-    uneven = B.setup_params(
+    uneven = setup_params(
         "classification",
         meta(
             (4, 3),
@@ -195,17 +212,17 @@ def test_setup_params_open_the_run_on_its_page() -> None:
     ],
 )
 def test_app_url(page_url, slug, expected) -> None:
-    assert B.app_url(page_url, slug) == expected
+    assert app_url(page_url, slug) == expected
 
 
 # ---------------------------------------------------------------- the sweep
 
 
 def test_parse_values() -> None:
-    assert B.parse_values("width", "16, 64 256，1024") == (16, 64, 256, 1024)
-    assert B.parse_values("dropout", "0, 0.3") == (0.0, 0.3)
-    assert B.parse_values("learning_rate", "0.01 1e-3") == (0.01, 0.001)
-    assert B.parse_values("batchnorm", "none after") == ("none", "after")
+    assert parse_values("width", "16, 64 256，1024") == (16, 64, 256, 1024)
+    assert parse_values("dropout", "0, 0.3") == (0.0, 0.3)
+    assert parse_values("learning_rate", "0.01 1e-3") == (0.01, 0.001)
+    assert parse_values("batchnorm", "none after") == ("none", "after")
     for control, text, key in [
         ("width", "", "board.sweep.error.empty"),
         ("width", "0", "board.sweep.error.value"),
@@ -216,50 +233,50 @@ def test_parse_values() -> None:
         ("width", " ".join(str(i) for i in range(1, 10)), "board.sweep.error.too_many"),
         ("seed", "1", "board.sweep.error.control"),
     ]:
-        with pytest.raises(B.SweepError) as caught:
-            B.parse_values(control, text)
+        with pytest.raises(SweepError) as caught:
+            parse_values(control, text)
         assert caught.value.key == key, (control, text)
 
 
 def test_the_sweeps_choices_are_the_panels() -> None:
     from ui import panel
 
-    assert B.LEARNING_RATES == panel.LEARNING_RATES
-    assert B.BATCH_SIZES == panel.BATCH_SIZES
-    assert B.PENALTIES == panel.PENALTIES
+    assert LEARNING_RATES == panel.LEARNING_RATES
+    assert BATCH_SIZES == panel.BATCH_SIZES
+    assert PENALTIES == panel.PENALTIES
 
 
 def test_cells_heatmap_and_matching() -> None:
-    sweep = B.make_sweep("overfitting", [("width", "16, 64, 256, 1024"), ("dropout", "0, 0.3")])
+    sweep = make_sweep("overfitting", [("width", "16, 64, 256, 1024"), ("dropout", "0, 0.3")])
     assert (sweep.shape, sweep.size) == ((2, 4), 8)
-    assert B.cell_values(sweep, 5) == {"width": 64, "dropout": 0.3}  # row 1, column 1
-    assert B.cell_params(sweep, 5) == {"width": "64", "dropout": "0.3", "per_layer": "false"}
-    assert B.cell_label(sweep, 5, "en") == "width 64 · dropout 0.3"
-    assert B.sweep_from_dict(sweep.to_dict()) == sweep
-    assert B.run_cell(sweep, "overfitting", meta((64,), dropout=0.3)) == 5
-    assert B.run_cell(sweep, "overfitting", meta((64, 32), dropout=0.3)) is None  # unequal layers have no width
-    assert B.run_cell(sweep, "wine", meta((64,), dropout=0.3)) is None  # another lesson
+    assert cell_values(sweep, 5) == {"width": 64, "dropout": 0.3}  # row 1, column 1
+    assert cell_params(sweep, 5) == {"width": "64", "dropout": "0.3", "per_layer": "false"}
+    assert cell_label(sweep, 5, "en") == "width 64 · dropout 0.3"
+    assert sweep_from_dict(sweep.to_dict()) == sweep
+    assert run_cell(sweep, "overfitting", meta((64,), dropout=0.3)) == 5
+    assert run_cell(sweep, "overfitting", meta((64, 32), dropout=0.3)) is None  # unequal layers have no width
+    assert run_cell(sweep, "wine", meta((64,), dropout=0.3)) is None  # another lesson
     posts = [
         post(1, "overfitting", meta((64,), dropout=0.3), {"loss": [0.3, 0.2], "val_loss": [0.3, 0.14]}),
         post(2, "overfitting", meta((64,), dropout=0.3), {"loss": [0.3, 0.2], "val_loss": [0.3, 0.11]}, minutes=1),
         post(3, "overfitting", meta((16,)), {"loss": [0.3, 0.2], "val_loss": [0.3, 0.2]}, minutes=2),
         post(4, "overfitting", meta((32,)), {"loss": [0.3], "val_loss": [0.1]}, minutes=3),  # in no cell
     ]
-    rows = B.all_rows(B.leaderboards(posts, hide_names=False, lang="en"))
-    heat = B.heatmap(sweep, rows)
+    rows = all_rows(leaderboards(posts, hide_names=False, lang="en"))
+    heat = heatmap(sweep, rows)
     assert heat.best == ((1.0, None, None, None), (None, pytest.approx(0.55), None, None))  # 0.2 × 5; 0.11 × 5
     assert heat.runs == ((1, 0, 0, 0), (0, 2, 0, 0))
-    one = B.make_sweep("wine", [("depth", "1 2 3")])
-    assert one.shape == (1, 3) and B.heatmap(one, []).y_values == ("",)
+    one = make_sweep("wine", [("depth", "1 2 3")])
+    assert one.shape == (1, 3) and heatmap(one, []).y_values == ("",)
     for page, axes, key in [
         ("neuron", [("width", "1")], "board.sweep.error.page"),
         ("wine", [], "board.sweep.error.axes"),
         ("wine", [("width", "1"), ("width", "2")], "board.sweep.error.same"),
     ]:
-        with pytest.raises(B.SweepError) as caught:
-            B.make_sweep(page, axes)
+        with pytest.raises(SweepError) as caught:
+            make_sweep(page, axes)
         assert caught.value.key == key
-    assert B.sweep_from_dict({"page": "wine", "axes": [["seed", [1]]]}) is None
+    assert sweep_from_dict({"page": "wine", "axes": [["seed", [1]]]}) is None
 
 
 def test_csv_frame() -> None:
@@ -280,8 +297,8 @@ def test_csv_frame() -> None:
             minutes=1,
         ),  # fmt: skip
     ]
-    frame = B.csv_frame(B.all_rows(B.leaderboards(posts, hide_names=False, lang="en")), "en")
-    assert list(frame.columns) == list(B.CSV_COLUMNS)
+    frame = csv_frame(all_rows(leaderboards(posts, hide_names=False, lang="en")), "en")
+    assert list(frame.columns) == list(CSV_COLUMNS)
     assert list(frame["student"]) == [HOSTILE, "Li"]
     assert frame["best_val_mae_points"][0] == pytest.approx(0.6) and frame["best_val_accuracy"][1] == 0.8
     assert frame["best_val_auc"][1] == 0.85 and frame["posted_at"][0] == "2026-11-30T09:00:00+00:00"
@@ -305,7 +322,7 @@ def test_curves_and_scatter_highlight_the_top_three_with_names_as_text() -> None
         for i in range(1, 6)
     ]
     posts[0] = post(1, "wine", meta((16,)), {"loss": [0.3, 0.2], "val_loss": [0.3, 0.11]}, member=1, name=HOSTILE)
-    rows = B.leaderboards(posts, hide_names=False, lang="en")["wine"]["wine"]
+    rows = leaderboards(posts, hide_names=False, lang="en")["wine"]["wine"]
     fig = curves_figure(rows, metric="MAE", lang="en")
     named = [trace.name for trace in fig.data if trace.showlegend is not False]
     assert named == ["1. Mei &lt;b&gt;'x'&lt;/b&gt;;--", "2. S2", "3. S3"]
@@ -322,8 +339,8 @@ def test_curves_and_scatter_highlight_the_top_three_with_names_as_text() -> None
 
 
 def test_heatmap_figure() -> None:
-    sweep = B.make_sweep("wine", [("width", "16 64"), ("dropout", "0 0.3")])
-    heat = B.Heatmap("width", (16, 64), "dropout", (0.0, 0.3), ((0.5, None), (None, 0.7)), ((1, 0), (0, 2)))
+    sweep = make_sweep("wine", [("width", "16 64"), ("dropout", "0 0.3")])
+    heat = Heatmap("width", (16, 64), "dropout", (0.0, 0.3), ((0.5, None), (None, 0.7)), ((1, 0), (0, 2)))
     fig = heatmap_figure(heat, metric="MAE", x_title="width", y_title="dropout", lang="en")
     assert [list(row) for row in fig.data[0].z] == [[0.5, None], [None, 0.7]]
     assert [list(row) for row in fig.data[0].text] == [
