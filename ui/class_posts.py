@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dlcore.board import POSTED_PAGES
+from dlcore.board.rows import POSTED_PAGES
 from dlcore.store.classes import PostRequest
 from ui.store import current_workspace
 
