@@ -70,13 +70,16 @@ class CliCluster:
     as processes on 127.0.0.1 that a test may stop one by one.
 
     Args:
-        n_workers: Worker processes (Keras-free: ``tests.fake_tasks`` only).
+        n_workers: Worker processes.
+        keras: Whether the workers import the course's task modules
+            (TensorFlow) as a school's would; else only ``tests.fake_tasks``.
     """
 
-    def __init__(self, n_workers: int = 1) -> None:
+    def __init__(self, n_workers: int = 1, *, keras: bool = False) -> None:
         self.port = free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.n_workers = n_workers
+        self.keras = keras
         self.scheduler: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
 
@@ -98,7 +101,13 @@ class CliCluster:
             self.workers.append(
                 subprocess.Popen(
                     [*dask, "worker", self.address, "--nthreads", "1", "--no-nanny", "--no-dashboard"]
-                    + ["--preload", PRELOAD, "--dlp-only", "--dlp-tasks", "tests.fake_tasks"],
+                    + [
+                        "--preload",
+                        PRELOAD,
+                        *([] if self.keras else ["--dlp-only"]),
+                        "--dlp-tasks",
+                        "tests.fake_tasks",
+                    ],
                     **quiet,
                 )
             )

@@ -11,11 +11,10 @@ import json
 import sys
 from typing import Any
 
-from conftest import open_page
-
 from dlcore.text import t
 from lessons.optimizers.racers import RACERS
 from lessons.optimizers.surfaces import SURFACES
+from tests.conftest import open_page
 
 
 # ---------------------------------------------------------------------- page

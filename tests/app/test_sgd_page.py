@@ -11,10 +11,9 @@ import json
 import sys
 from typing import Any
 
-from conftest import open_page
-
 from dlcore.text import t
 from lessons.sgd.model import SgdSettings
+from tests.conftest import open_page
 
 
 # ---------------------------------------------------------------------- page

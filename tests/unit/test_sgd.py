@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import open_page
 
 from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
 from lessons.sgd.model import B_RANGE, START, W_RANGE, SgdSettings, make_data, minibatch_schedule
+from tests.conftest import open_page
 from ui.compute import compute
 
 TASK = Task.SGD_RUN
