@@ -98,3 +98,38 @@ def test_readme_lists_every_limit_with_the_values_the_code_uses() -> None:
     for number in (MAX_COLUMNS, MIN_ROWS, RUN_CAP, f"{MAX_EPOCHS:,}", f"{MAX_WIDTH:,}", f"{MAX_PARAMS:,}"):
         assert str(number) in section
     assert "RESULT_" not in section  # the measured numbers are filled in
+
+
+def test_readme_lists_the_store_and_class_limits_the_code_uses() -> None:
+    from dlcore.runtime.runs import RUN_CAP
+    from dlcore.store import classes, runs
+
+    section = README.split("## Security and limits", 1)[1].split("\n## ", 1)[0]
+    assert f"the last {RUN_CAP} per page" in section
+    assert f"{runs.DEFAULT_WORKSPACE_RUNS} per workspace, all pages together (`DLP_WORKSPACE_RUNS`)" in section
+    assert f"{classes.DEFAULT_MAX_MEMBERS} students per class (`DLP_CLASS_MAX_MEMBERS`)" in section
+    assert f"{classes.DEFAULT_MAX_POSTS} per student and class (`DLP_CLASS_MAX_POSTS`)" in section
+    assert f"1 to {classes.NAME_MAX} characters" in section
+    assert f"{runs.WORKSPACE_BYTES * 8} random bits" in section
+    assert f"teacher key ({classes.TEACHER_KEY_BYTES * 8} bits)" in section
+    assert f"{classes.CODE_LENGTH} characters from {len(classes.CODE_ALPHABET)}" in section
+
+
+def test_compose_offers_postgres_and_a_second_server_sharing_it() -> None:
+    assert "image: postgres:15" in COMPOSE
+    assert 'profiles: ["shared"]' in COMPOSE
+    assert 'DLP_DATABASE_URL: "${DLP_DATABASE_URL:-}"' in COMPOSE
+    assert '"8502:8501"' in COMPOSE
+    assert "docker compose --profile shared up -d" in COMPOSE  # the commands, at the top of the file
+    assert "compose profile `shared`" in README
+
+
+def test_the_shipped_nginx_config_is_sticky_per_browser_with_websockets_and_the_upload_limit() -> None:
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    directives = [line.split("#", 1)[0].strip() for line in conf.splitlines()]
+    assert "hash $dlp_server consistent;" in directives
+    assert "ip_hash;" not in directives  # a classroom behind one /24 would land on one server
+    assert "proxy_set_header Upgrade $http_upgrade;" in directives
+    assert "proxy_set_header Connection $connection_upgrade;" in directives
+    (body,) = [d for d in directives if d.startswith("client_max_body_size")]
+    assert int(body.split()[1].rstrip("m;")) * 1024 * 1024 >= MAX_UPLOAD_BYTES
