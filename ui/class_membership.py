@@ -33,7 +33,7 @@ from dlcore.text import t
 from ui import controls
 from ui.class_posts import _CLASS, BOARD_SLUG, ClassState, class_state
 from ui.session_jobs import runs
-from ui.store import get_database, workspace_id
+from ui.store import get_database, get_recorder, workspace_id
 
 
 def class_banner(slug: str | None, lang: str) -> None:
@@ -53,6 +53,7 @@ def class_banner(slug: str | None, lang: str) -> None:
             return
         _take_cell(db, state, slug, lang)
         _banner(db, state, lang)
+        _unposted_note(slug, lang)
     except SQLAlchemyError:
         st.warning(t("class.unreachable", lang))
 
@@ -143,6 +144,16 @@ def _banner(db: Database, state: ClassState, lang: str) -> None:
             st.caption(t("class.cell.given", lang, cell=state.cell[1] + 1, settings=md(note)))
         if posted:
             _withdraw(db, state, posted, lang)
+
+
+def _unposted_note(slug: str | None, lang: str) -> None:
+    """Why the page's latest run is not on the board, when the board refused it
+    (the class closed, the post limit reached): the post is made in the
+    background, so the page learns its outcome from the recorder."""
+    history = runs(slug) if slug in POSTED_PAGES else []
+    outcome = get_recorder().post_outcome(history[-1].run_id) if history and history[-1].run_id else None
+    if outcome not in (None, "posted"):
+        st.warning(t("class.unposted", lang, number=history[-1].number, reason=t(f"class.error.{outcome}", lang)))
 
 
 def _withdraw(db: Database, state: ClassState, posted: set[str], lang: str) -> None:

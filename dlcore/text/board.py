@@ -12,6 +12,8 @@ EN: dict[str, str] = {
     "class.error.posts_full": "You have posted as many runs to this class as one student may; withdraw one to post another.",
     "class.error.name_empty": "Please type a name the class will see.",
     "class.error.name_long": "That name is too long: at most {most} characters, please.",
+    "class.unposted": "Run {number} is not on the class board: {reason}",
+    "class.error.refused": "the board could not take it.",
     "class.error.not_member": "This browser has not joined the class yet.",
     "class.leave": "Leave the class",
     "class.join.title": "**Join class {code}**",

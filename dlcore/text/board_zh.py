@@ -12,6 +12,8 @@ ZH_TW: dict[str, str] = {
     "class.error.posts_full": "你張貼到這個班級的訓練結果已達上限；撤回一筆才能再張貼。",
     "class.error.name_empty": "請輸入要在班級看板上顯示的名字。",
     "class.error.name_long": "名字太長了：最多 {most} 個字元。",
+    "class.unposted": "第 {number} 次訓練沒有張貼到班級看板：{reason}",
+    "class.error.refused": "看板無法接收這次訓練。",
     "class.error.not_member": "這個瀏覽器還沒有加入這個班級。",
     "class.leave": "離開班級",
     "class.join.title": "**加入班級 {code}**",

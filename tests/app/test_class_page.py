@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from dlcore.store.classes import (
     join_class,
     membership,
     post_run,
+    update_class,
 )
 from dlcore.store.db import Database
 from dlcore.store.runs import RunWrite, new_run_id, new_workspace_id, write_run
@@ -36,6 +38,8 @@ from dlcore.text import t
 from tests.app.test_share_page import svg_of
 from tests.conftest import APP, AppTestTimeout
 from tests.qr_reference import decode
+from ui.session_jobs import SESSION_WORK_KEY
+from ui.store import get_recorder
 
 BOARD = "pages/9_class.py"
 WINE = "pages/6_wine.py"
@@ -342,3 +346,27 @@ def test_the_board_in_chinese_on_the_projector(db: Database) -> None:
     assert list(table(at)[t("board.col.student", "zh-TW")]) == [HOSTILE]
     curves = next(c for c in at.get("plotly_chart") if "board_wine_wine_curves" in c.proto.id)
     assert '"size":20' in curves.proto.spec.replace(" ", "")  # projector type
+
+
+def test_a_run_the_board_refused_is_explained_on_the_students_page(db: Database) -> None:
+    code, key = create_class(db)
+    at = open_at(WINE, **{"class": code})
+    at.text_input(key="display_name").input("Mei")
+    at.button(key="class_join").click().run()
+    workspace = at.query_params["ws"]
+    update_class(db, code, key, closed=True)
+    # The run is filed as the live view files it: written, then posted, in the background.
+    run_id = new_run_id()
+    record = replace(wine_record([0.2, 0.1, 0.1]), number=1, run_id=run_id)
+    recorder = get_recorder()
+    recorder.put(
+        RunWrite(run_id, workspace, "wine", FINISHED, record, "", datetime.now(UTC)),
+        PostRequest(code, workspace, run_id, "wine"),
+    )
+    assert recorder.flush(timeout=20)
+    at.session_state[SESSION_WORK_KEY].page("wine").runs.append(record)
+    at.run()
+    assert not at.exception, at.exception
+    reason = t("class.error.closed", "en")
+    assert t("class.unposted", "en", number=1, reason=reason) in [w.value for w in at.warning]
+    assert board(db, code) == []
