@@ -108,6 +108,20 @@ def page() -> Callable[..., AppTest]:
     return open_page
 
 
+@pytest.fixture(autouse=True)
+def main_module_restored() -> Iterator[None]:
+    """Puts the test process's ``__main__`` back after each test.
+
+    Streamlit's script runner (AppTest included) makes the script it runs the
+    process's ``__main__`` and leaves it there. A process that a later test
+    starts with multiprocessing's *spawn* (Dask's nannies do) imports its
+    parent's ``__main__`` from its file: it would run that page script, or
+    for ``AppTest.from_function`` a temporary file that fails outright."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compute_worker_ready() -> None:
     """The lesson pages' compute worker is warm before the first page test, as
