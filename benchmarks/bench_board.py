@@ -1,6 +1,6 @@
 """The class board's redraw: 60 students × 5 runs of 100 epochs on SQLite.
 
-Times what one redraw of the live board does (``classroom.views.live_board``):
+Times what one redraw of the live board does (``classroom.board_view.live_board``):
 the store's query of every post with its run (``board``), the leaderboards
 (metrics, diagnoses, model lines) and the figures (overlaid curves and
 size-against-result per lesson, the sweep's heatmap). The fragment

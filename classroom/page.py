@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from classroom import views
+from classroom import board_view, teacher
 from dlcore.text import t
 from ui.frame import page_end, page_frame
 from ui.store import get_database
@@ -31,12 +31,12 @@ def _board(lang: str) -> None:
     if db is None:  # not reachable yet (asked again every few seconds)
         st.error(t("class.unreachable", lang))
         return
-    who = views.access(db, lang)
+    who = teacher.access(db, lang)
     if who is None:
-        views.create_section(db, lang)
+        teacher.create_section(db, lang)
         return
     if who.teacher:
-        host = views.join_section(who.code, lang)
-        views.teacher_tools(db, who, lang)
-        views.sweep_section(db, who, host, lang)
-    views.live_board(db, who, lang)
+        host = teacher.join_section(who.code, lang)
+        teacher.teacher_tools(db, who, lang)
+        teacher.sweep_section(db, who, host, lang)
+    board_view.live_board(db, who, lang)

@@ -18,7 +18,7 @@ import streamlit as st
 
 from dlcore.lessons import TASK_MODULES
 from dlcore.markup import md
-from dlcore.runtime.dask_executor import FallbackExecutor
+from dlcore.runtime.dask_fallback import FallbackExecutor
 from dlcore.runtime.pool import WorkerPool
 from dlcore.text import t
 

@@ -39,7 +39,7 @@ from typing import Any
 
 import click
 
-from dlcore.runtime.dask_executor import STARTED
+from dlcore.runtime.dask_jobs import STARTED
 from dlcore.runtime.tasks import resolve
 
 # The local pool's worker module (error payloads, clean-up, TensorFlow

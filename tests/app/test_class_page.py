@@ -227,7 +227,7 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
 
 
 def _csv(db: Database, code: str) -> str:
-    from classroom.views import class_csv
+    from classroom.board_view import class_csv
 
     return class_csv(db, code, "en")
 

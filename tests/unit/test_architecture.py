@@ -2,7 +2,8 @@
 
 * ``dlcore/`` (the core) never imports Streamlit, ``ui`` or ``lessons``.
 * Streamlit only in ``app.py``, ``pages/``, ``ui/``, the lessons' and the
-  class board's (``classroom/``) ``page.py`` / ``views.py``.
+  class board's (``classroom/``) ``page.py`` and views (``teacher.py``,
+  ``board_view.py``).
 * Keras and TensorFlow only in ``dlcore/runtime/`` and the lessons'
   ``tasks.py``; nothing the server imports pulls them in.
 * A lesson never imports another lesson.
@@ -43,6 +44,7 @@ print(json.dumps({
 """
 
 STREAMLIT_ROLES = {"page.py", "views.py"}
+CLASSROOM_VIEWS = {"teacher.py", "board_view.py"}  # the class board's sections
 KERAS_ROLES = {"tasks.py"}
 
 
@@ -80,7 +82,9 @@ def in_classroom(path: Path) -> bool:
 
 def may_use_streamlit(path: Path) -> bool:
     top = path.relative_to(ROOT).parts[0]
-    in_role = (in_lessons(path) or in_classroom(path)) and path.name in STREAMLIT_ROLES
+    in_role = (in_lessons(path) and path.name in STREAMLIT_ROLES) or (
+        in_classroom(path) and path.name in STREAMLIT_ROLES | CLASSROOM_VIEWS
+    )
     return top in {"app.py", "pages", "ui"} or in_role
 
 

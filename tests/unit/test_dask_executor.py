@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dlcore.runtime.dask_executor import DaskExecutor, FallbackExecutor, SchedulerUnreachable
+from dlcore.runtime.dask_executor import DaskExecutor, SchedulerUnreachable
+from dlcore.runtime.dask_fallback import FallbackExecutor
 from dlcore.runtime.executor import DONE, FAILED, RUNNING
 from dlcore.runtime.pool import WorkerPool
 from dlcore.text import error_text
