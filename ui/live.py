@@ -98,18 +98,20 @@ def train_buttons(
         task: Task name for the pool.
     """
 
-    def start() -> None:
-        if active_job(page) is None and job is not None:
-            start_job(page, task, *job())
-
-    st.button(
+    # Started after the click's script run has read every widget (not in an
+    # on_click callback, which runs before the script with the settings of the
+    # run that drew the button): a student who changes the epochs and presses
+    # Train at once trains what the panel shows.
+    clicked = st.button(
         t("train.button", lang),
         key="train",
         type="primary",
-        on_click=start,
         disabled=job is None or active_job(page) is not None,
         width="stretch",
     )
+    if clicked and active_job(page) is None and job is not None:
+        start_job(page, task, *job())
+        st.rerun()  # the button disabled, the live view polling
 
 
 def _fmt_eta(seconds: float | None, lang: str) -> str:
