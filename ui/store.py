@@ -19,13 +19,14 @@ import time
 from dataclasses import dataclass, field
 
 import streamlit as st
+from alembic.util.exc import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from dlcore.runtime.runs import add_run
 from dlcore.runtime.session_work import PageWork, RestorePlan, SessionWork, plan_restore
 from dlcore.store.classes import PostRequest
 from dlcore.store.db import Database, database_url
-from dlcore.store.recorder import RunRecorder
+from dlcore.store.recorder import RunRecorder, short_error
 from dlcore.store.runs import (
     SERVER_ID,
     RunWrite,
@@ -76,11 +77,16 @@ class _Store:
             self.tried_at = time.monotonic()
             self.db.upgrade()
             self.ready, self.error = True, ""
-        except SQLAlchemyError as error:
-            self.error = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+        except (SQLAlchemyError, CommandError) as error:  # unreachable, or its schema is not one this app knows
+            self.error = short_error(error)
         finally:
             self.lock.release()
         return self.db if self.ready else None
+
+    def lost(self) -> None:
+        """A query failed: pages leave the database alone for ``RETRY_SECONDS``,
+        then the next one checks it (migrations included) before using it."""
+        self.ready, self.tried_at = False, time.monotonic()
 
 
 @st.cache_resource(show_spinner=False)
@@ -100,8 +106,17 @@ def _recorder(url: str) -> RunRecorder:
 def get_database() -> Database | None:
     """The process's database (``DLP_DATABASE_URL``, else the SQLite file in the
     data directory) with its migrations applied once, or None while it
-    cannot be reached (tried again every ``RETRY_SECONDS``)."""
+    cannot be reached (tried again every ``RETRY_SECONDS``): while the run
+    recorder's writes fail, or after a page's query failed (``database_lost``),
+    no page waits for a connection timeout."""
+    if not get_recorder().status().saving:
+        return None
     return _store(database_url()).database()
+
+
+def database_lost() -> None:
+    """Tells the process's store that a query just failed (see ``get_database``)."""
+    _store(database_url()).lost()
 
 
 def get_recorder() -> RunRecorder:
@@ -147,11 +162,13 @@ def open_workspace(lang: str) -> None:
     if time.monotonic() - state.get(_LOAD_TRIED, -RETRY_SECONDS) < RETRY_SECONDS:
         return
     db = get_database()
+    if db is None:
+        state[_LOAD_TRIED] = time.monotonic()
+        return
     try:
-        if db is None:
-            raise SQLAlchemyError("the database cannot be reached")
         stored = load_runs(db, workspace)
     except SQLAlchemyError:
+        database_lost()
         state[_LOAD_TRIED] = time.monotonic()
         return
     plan = plan_restore(
@@ -166,7 +183,7 @@ def open_workspace(lang: str) -> None:
     try:
         mark_interrupted(db, plan.interrupted)
     except SQLAlchemyError:
-        pass  # marked at the next visit; shown as interrupted already
+        database_lost()  # marked at the next visit; shown as interrupted already
 
 
 def _session_work() -> SessionWork:
@@ -212,33 +229,38 @@ def apply_cap(workspace: str) -> None:
         return
     cap = workspace_cap()
     try:
-        dropped = enforce_cap(db, workspace, cap)
-        kept = {run.run_id for run in load_runs(db, workspace)} if dropped else set()
+        dropped = set(enforce_cap(db, workspace, cap))
     except SQLAlchemyError:
+        database_lost()
         return
     if dropped:
         for page_work in _session_work().pages.values():
-            page_work.runs = [r for r in page_work.runs if not r.run_id or r.run_id in kept]
-        _later("store.cap_dropped", count=dropped, cap=cap)
+            page_work.runs = [r for r in page_work.runs if r.run_id not in dropped]
+        _later("store.cap_dropped", count=len(dropped), cap=cap)
 
 
 def delete_stored(workspace: str, run_ids: list[str] | None, page: str | None = None) -> int | None:
-    """Deletes runs from the database: the given ids, or every run of ``page``.
+    """Deletes runs from the database: the given ids, or (None) every run of ``page``.
 
-    Waits briefly for the recorder first, so no pending write brings a
-    deleted run back.
+    The recorder first forgets what it has not written of them yet, so no
+    pending write brings a deleted run back.
 
     Returns:
         How many runs the database deleted, or None if it cannot be reached.
     """
     db = get_database()
-    if db is None or not get_recorder().flush(timeout=3.0):
+    if db is None:
         return None
     try:
         if run_ids is None:
             run_ids = [run.run_id for run in load_runs(db, workspace, page)]
-        return delete_runs(db, workspace, [run_id for run_id in run_ids if run_id])
+            run_ids += [r.run_id for r in _session_work().page(page).runs] if page is not None else []
+        run_ids = [run_id for run_id in dict.fromkeys(run_ids) if run_id]
+        if not get_recorder().discard(run_ids):
+            return None
+        return delete_runs(db, workspace, run_ids)
     except SQLAlchemyError:
+        database_lost()
         return None
 
 

@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def short_error(error: BaseException) -> str:
+    """An error's first line (the driver's own message if there is one), short."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return (text.splitlines() or [type(error).__name__])[0][:200]
+
+
 def is_outage(error: SQLAlchemyError) -> bool:
     """Whether an error means the database cannot be reached (or is busy) right
     now, so the same write will succeed later: a lost or refused connection,
@@ -85,6 +91,7 @@ class RunRecorder:
         self._idle.set()
         self._closed = False
         self._migrated = False
+        self._writing = threading.Lock()  # held while a batch is written (see ``discard``)
         self._thread = threading.Thread(target=self._loop, name="dlp-run-recorder", daemon=True)
         self._thread.start()
 
@@ -134,11 +141,39 @@ class RunRecorder:
         while not self._closed:
             self._wake.wait(self._retry_seconds if self._failing_since is not None else None)
             self._wake.clear()
-            self._write_pending()
+            try:
+                self._write_pending()
+            except Exception as error:  # noqa: BLE001 - the writer outlives any error; retried as an outage
+                self._failed(error)
             if self._failing_since is None:
                 time.sleep(self._flush_seconds)  # gathers a few epochs per write
 
+    def discard(self, run_ids: list[str], timeout: float = 5.0) -> bool:
+        """Forgets the pending writes and posts of these runs (they are being
+        deleted) and waits for a batch being written, so none of them is
+        written again after the caller deleted it.
+
+        Returns:
+            Whether a batch in progress ended within ``timeout`` seconds.
+        """
+        with self._lock:
+            for run_id in run_ids:
+                self._runs.pop(run_id, None)
+                self._posts.pop(run_id, None)
+        if not self._writing.acquire(timeout=timeout):
+            return False
+        self._writing.release()
+        return True
+
     def _write_pending(self) -> None:
+        with self._writing:
+            self._write_batch()
+
+    def _still_pending(self, write: RunWrite) -> bool:
+        with self._lock:
+            return self._runs.get(write.run_id) is write
+
+    def _write_batch(self) -> None:
         with self._lock:
             runs, posts = list(self._runs.values()), dict(self._posts)
         try:
@@ -146,11 +181,13 @@ class RunRecorder:
                 self._db.upgrade()
                 self._migrated = True
             for write in runs:
+                if not self._still_pending(write):
+                    continue  # replaced by a newer state, or discarded
                 self._attempt(write.run_id, lambda write=write: write_run(self._db, write))
                 self._written_run(write)
             for run_id, post in posts.items():
-                if run_id in self._runs:
-                    continue  # its run is not written yet
+                if run_id in self._runs or self._posts.get(run_id) is not post:
+                    continue  # its run is not written yet, or it was discarded
                 outcome = self._attempt(run_id, lambda post=post: post_run(self._db, post))
                 self._written_post(run_id, outcome or "refused")
         except SQLAlchemyError as error:
@@ -164,12 +201,13 @@ class RunRecorder:
     @staticmethod
     def _attempt(run_id: str, write: Callable[[], T]) -> T | None:
         """Runs one write. An outage (``is_outage``) propagates, to be retried;
-        any other database error means the database refuses this write for
-        good: it is logged and dropped, so it never holds up the others."""
+        any other error (the database refuses this write, or the write cannot
+        be made at all) is for good: it is logged and dropped, so it never
+        holds up the others."""
         try:
             return write()
-        except SQLAlchemyError as error:
-            if is_outage(error):
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            if isinstance(error, SQLAlchemyError) and is_outage(error):
                 raise
             log.error("the run store refused a write of run %s: %s", run_id, error)
             return None
@@ -186,8 +224,8 @@ class RunRecorder:
             while len(self._outcomes) > MAX_OUTCOMES:
                 del self._outcomes[next(iter(self._outcomes))]
 
-    def _failed(self, error: SQLAlchemyError) -> None:
-        message = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+    def _failed(self, error: Exception) -> None:
+        message = short_error(error)
         with self._lock:
             if self._failing_since is None:
                 self._failing_since = time.monotonic()

@@ -232,20 +232,23 @@ def delete_runs(db: Database, workspace: str, run_ids: list[str] | None = None) 
         return len(ids)
 
 
-def enforce_cap(db: Database, workspace: str, cap: int) -> int:
+def enforce_cap(db: Database, workspace: str, cap: int) -> list[str]:
     """Drops a workspace's oldest finished runs beyond ``cap`` (running ones stay).
 
     Returns:
-        How many runs were dropped.
+        The ids of the runs dropped.
     """
     with db.session() as session:
         count = session.scalar(select(func.count()).select_from(Run).where(Run.workspace == workspace)) or 0
         if count <= cap:
-            return 0
-        oldest = session.scalars(
-            select(Run.id)
-            .where(Run.workspace == workspace, Run.status != RUNNING)
-            .order_by(Run.created_at, Run.number)
-            .limit(count - cap)
-        ).all()
-    return delete_runs(db, workspace, list(oldest))
+            return []
+        oldest = list(
+            session.scalars(
+                select(Run.id)
+                .where(Run.workspace == workspace, Run.status != RUNNING)
+                .order_by(Run.created_at, Run.number)
+                .limit(count - cap)
+            )
+        )
+    delete_runs(db, workspace, oldest)
+    return oldest

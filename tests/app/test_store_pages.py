@@ -8,6 +8,7 @@ one database and recorder per URL, so no cache needs clearing."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -233,3 +234,29 @@ def test_an_unreachable_database_is_said_and_training_still_works(monkeypatch: p
     assert not at.exception
     assert any("database cannot be reached, so nothing was deleted" in e.value for e in at.error)
     assert len(page_runs(at, "wine")) == 1
+
+
+def test_a_database_that_goes_away_mid_class_and_comes_back_loses_nothing(
+    monkeypatch: pytest.MonkeyPatch, postgres_server
+) -> None:
+    monkeypatch.setenv("DLP_DATABASE_URL", postgres_server.url)
+    at = open_wine()
+    ws = ws_of(at)
+    assert not [w for w in at.warning if "not being saved" in w.value]  # migrated and saving
+    postgres_server.stop()
+    train(at, 3)  # trains while the database is down
+    assert page_runs(at, "wine")[0].epochs_run == 3
+    started = time.monotonic()
+    at.run()
+    assert not at.exception
+    notice = [w.value for w in at.warning if "not being saved" in w.value]
+    assert notice, "the page says runs are not being saved"
+    assert time.monotonic() - started < 15  # pages do not wait for the database
+    postgres_server.start()
+    assert get_recorder().flush(timeout=30), "the waiting run was written once the database was back"
+    db = Database(postgres_server.url)
+    (run,) = stored(db, ws)
+    db.dispose()
+    assert run.status == FINISHED and run.record.epochs_run == 3
+    at.run()
+    assert not [w for w in at.warning if "not being saved" in w.value]

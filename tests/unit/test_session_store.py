@@ -179,6 +179,6 @@ def test_workspace_cap_drops_the_oldest_finished_runs_and_keeps_running_ones(db:
     put(db, "wine", 1, RUNNING, job="live")
     for number in range(2, 6):
         put(db, "wine" if number % 2 else "classification", number, FINISHED)
-    assert enforce_cap(db, WS, 3) == 2
+    assert enforce_cap(db, WS, 3) == ["classification-2", "wine-3"]
     assert sorted(r.run_id for r in load_runs(db, WS)) == ["classification-4", "wine-1", "wine-5"]
-    assert enforce_cap(db, WS, 3) == 0
+    assert enforce_cap(db, WS, 3) == []

@@ -186,3 +186,61 @@ def test_a_write_the_database_refuses_for_good_is_dropped_and_the_others_go_thro
     assert recorder.post_outcome(missing) == "refused"
     assert [run.run_id for run in load_runs(database, workspace)] == [run_id]
     assert board(database, code) == []
+
+
+def test_a_discarded_run_is_never_written_again_after_its_delete(
+    database: Database, make_recorder: Callable[..., RunRecorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from dlcore.store.runs import delete_runs
+
+    gate, writing = threading.Event(), threading.Event()
+    real_write = recorder_module.write_run
+
+    def held(db: Database, write: RunWrite) -> None:  # the first write waits at the gate
+        writing.set()
+        gate.wait(10)
+        real_write(db, write)
+
+    monkeypatch.setattr(recorder_module, "write_run", held)
+    recorder = make_recorder(database, flush_seconds=0.05)
+    workspace, run_id = new_workspace_id(), new_run_id()
+    recorder.put(state(run_id, workspace, 3))
+    assert writing.wait(10)  # the writer is inside the first write
+    recorder.put(state(run_id, workspace, 4))  # a newer state waits behind it
+    done: list[bool] = []
+    deleter = threading.Thread(target=lambda: done.append(recorder.discard([run_id])))
+    deleter.start()
+    time.sleep(0.2)
+    assert not done, "discard returned while a write was in progress"
+    gate.set()
+    deleter.join(10)
+    assert done == [True]
+    assert delete_runs(database, workspace, [run_id]) == 1
+    recorder.put(state(new_run_id(), workspace, 1))  # the writer goes on with other runs
+    assert recorder.flush(timeout=20)
+    assert run_id not in {run.run_id for run in load_runs(database, workspace)}
+
+
+def test_the_writer_outlives_an_error_that_is_not_a_database_one(
+    database: Database, make_recorder: Callable[..., RunRecorder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_upgrade = database.upgrade
+    calls: list[int] = []
+
+    def upgrade_once_broken() -> None:  # e.g. Alembic finds a schema newer than this app
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Can't locate revision identified by '0099'")
+        real_upgrade()
+
+    monkeypatch.setattr(database, "upgrade", upgrade_once_broken)
+    recorder = make_recorder(database, flush_seconds=0.05, retry_seconds=0.2)
+    workspace, run_id = new_workspace_id(), new_run_id()
+    recorder.put(state(run_id, workspace, 3))
+    wait_for(lambda: not recorder.status().saving)
+    assert "0099" in recorder.status().error
+    assert recorder.flush(timeout=20)  # retried, and written
+    assert recorder.status().saving
+    assert [run.run_id for run in load_runs(database, workspace)] == [run_id]

@@ -198,11 +198,11 @@ def test_the_cap_drops_the_oldest_finished_runs_and_keeps_running_ones(database:
     ]
     write(database, neighbour, record(1, epochs=2), started=T0 - timedelta(days=1))
 
-    assert enforce_cap(database, workspace, 6) == 0
-    assert enforce_cap(database, workspace, 4) == 2
+    assert enforce_cap(database, workspace, 6) == []
+    assert enforce_cap(database, workspace, 4) == [ids[1], ids[2]]
     # The oldest (run 1) is still training: runs 2 and 3 go instead.
     assert [r.run_id for r in load_runs(database, workspace)] == [ids[0], *ids[3:]]
-    assert enforce_cap(database, workspace, 1) == 3
+    assert enforce_cap(database, workspace, 1) == ids[3:]
     assert [r.run_id for r in load_runs(database, workspace)] == [ids[0]]  # running: kept over the cap
     assert len(load_runs(database, neighbour)) == 1  # another workspace is never touched
 
