@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dlcore.board.links import app_url
 from dlcore.board.rows import POSTED_PAGES
@@ -167,11 +168,15 @@ def join_section(code: str, lang: str) -> str | None:
 
 
 def _act(action: Callable[[], Any]) -> None:
-    """Runs a teacher action from a widget callback; a refusal is kept for the page to show."""
+    """Runs a teacher action from a widget callback; a refusal, or a database
+    that does not answer, is kept for the page to show (a callback runs
+    before the script, outside the page's try/except)."""
     try:
         action()
     except ClassError as error:
         st.session_state[_MESSAGE] = f"class.error.{error.code}"
+    except SQLAlchemyError:
+        st.session_state[_MESSAGE] = "class.unreachable"
 
 
 def teacher_tools(db: Database, who: Access, lang: str) -> None:

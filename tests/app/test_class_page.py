@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from dlcore.markup import md
@@ -224,6 +225,27 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
     at.button(key="class_clear_yes").click().run()
     assert board(db, code) == []
     assert not at.exception
+
+
+def _unreachable(*_args: object, **_kwargs: object) -> None:
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database went away"))
+
+
+def test_a_database_that_stops_answering_gives_the_message(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    at, code, _ = teacher_board(db)
+    message = t("class.unreachable", "en")
+    # a widget callback (hide names): the message shows on the run it starts
+    monkeypatch.setattr("classroom.teacher.update_class", _unreachable)
+    at.toggle(key="class_hide_names").set_value(True).run()
+    assert not at.exception, at.exception
+    assert message in texts(at, "error")
+    # the board's own fragment (it shows its errors itself, the page's try/except never sees them)
+    monkeypatch.setattr("classroom.board_view.board", _unreachable)
+    at.run()
+    assert not at.exception, at.exception
+    assert message in texts(at, "error")
+    # the CSV, built when the download is asked for, outside any script run
+    assert _csv(db, code) == message + "\n"
 
 
 def _csv(db: Database, code: str) -> str:
