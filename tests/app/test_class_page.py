@@ -329,6 +329,18 @@ def test_the_sweep_hands_out_cells_round_robin_with_their_settings(db: Database)
     assert '"z":[[null,0.5' in heat.proto.spec.replace(" ", "")
 
 
+@pytest.mark.parametrize("raw", ["²", "٣", "99", "-1", "x"])
+def test_a_bad_sweep_cell_in_the_link_is_a_warning(db: Database, raw: str) -> None:
+    code, key = create_class(db)
+    update_class(db, code, key, sweep={"page": "overfitting", "axes": [["width", [16, 64]]]})
+    at = open_at(OVERFITTING, **{"class": code, "cell": raw})
+    at.text_input(key="display_name").input("Mei")
+    at.button(key="class_join").click().run()
+    assert not at.exception, at.exception
+    assert t("class.cell.bad", "en", cell=md(raw)) in texts(at, "warning")
+    assert "cell" not in at.query_params
+
+
 def test_post_request_names_the_class_and_the_cell() -> None:
     def script() -> None:
         import streamlit as st
