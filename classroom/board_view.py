@@ -26,7 +26,6 @@ from dlcore.store.classes import ClassError, ClassInfo, board, get_class, remove
 from dlcore.store.db import Database
 from dlcore.text import t
 from ui.charts import show_memoized
-from ui.store import workspace_id
 
 BOARD_POLL_SECONDS = 1.5  # a post shows within 2 s
 VERDICT_BADGES = {"good_fit": "🟢", "overfitting": "🟠", "underfitting": "🔵", "unstable": "🔴", "too_short": "⚪"}
@@ -134,7 +133,6 @@ def badge(row: BoardRow, lang: str) -> str:
 def leaderboard_frame(rows: list[BoardRow], page: str, who: Access, lang: str) -> pd.DataFrame:
     """One leaderboard as a table (names are data: shown as plain text)."""
     base = st.context.url
-    ws = workspace_id() if who.teacher else None
     records = []
     for row in rows:
         record: dict[str, Any] = {
@@ -148,10 +146,10 @@ def leaderboard_frame(rows: list[BoardRow], page: str, who: Access, lang: str) -
         record[t("board.col.epoch", lang)] = f"{row.best_epoch or '–'} / {row.epochs}"
         record[t("board.col.diagnosis", lang)] = badge(row, lang)
         record[t("board.col.params", lang)] = row.params
-        if ws is not None and base is not None:
-            record[t("board.col.open", lang)] = share_url(
-                app_url(base, row.page), {**setup_params(row.page, row.meta), "ws": ws}
-            )
+        if who.teacher and base is not None:
+            # The setup only: the table is projected and its links copied, so
+            # they must not carry the teacher's workspace (``ws``).
+            record[t("board.col.open", lang)] = share_url(app_url(base, row.page), setup_params(row.page, row.meta))
         records.append(record)
     return pd.DataFrame(records)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -198,6 +199,13 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
     assert list(frame[metric]) == pytest.approx([0.50, 0.60])
     assert list(frame[model]) == ["1×64 relu · adam · dropout 0.3", "3×512 relu · adam"]
     assert list(frame["#"]) == [1, 2]
+
+    # "open" links carry the setup alone, never the teacher's workspace (ws): the table is projected
+    links = [urlsplit(link) for link in frame[t("board.col.open", "en")]]
+    assert [link.netloc + link.path for link in links] == ["192.168.1.5:8501/wine"] * 2
+    query = parse_qs(links[0].query)
+    assert (query["width"], query["dropout"], query["depth"]) == (["64"], ["0.3"], ["1"])
+    assert not [link for link in links if "ws" in parse_qs(link.query)]
 
     at.toggle(key="class_hide_names").set_value(True).run()
     assert get_class(db, code).hide_names
