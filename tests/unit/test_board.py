@@ -305,6 +305,25 @@ def test_csv_frame() -> None:
     assert '"units": [512, 512, 512]' in frame["settings"][0]
 
 
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ('=HYPERLINK("http://evil.example","x")', '\'=HYPERLINK("http://evil.example","x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Mei = 1", "Mei = 1"),  # not at the start: as typed
+    ],
+)
+def test_csv_names_never_run_as_spreadsheet_formulas(name, written) -> None:
+    posts = [post(1, "wine", meta(), {"loss": [0.3, 0.2], "val_loss": [0.3, 0.12]}, name=name)]
+    frame = csv_frame(all_rows(leaderboards(posts, hide_names=False, lang="en")), "en")
+    assert frame["student"][0] == written
+    assert frame["number"][0] == 1 and frame["best_val_mae_points"][0] == pytest.approx(0.6)  # numbers stay numbers
+
+
 # ------------------------------------------------------------------ figures
 
 
