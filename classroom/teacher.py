@@ -185,24 +185,24 @@ def teacher_tools(db: Database, who: Access, lang: str) -> None:
     if message:
         st.error(t(message, lang))
     state = st.session_state
-    state.setdefault("class_hide_names", who.info.hide_names)
-    state.setdefault("class_closed", who.info.closed)
+    hide_key, closed_key = f"class_hide_names_{who.code}", f"class_closed_{who.code}"
+    # From the store on every full run: another class opened in this session,
+    # or a change made in another tab, shows. A change made here has reached
+    # the store in its callback before ``who.info`` was read; one the store
+    # refused springs back, next to its message.
+    state[hide_key], state[closed_key] = who.info.hide_names, who.info.closed
     with st.expander(t("board.tools", lang), expanded=True, icon=":material/admin_panel_settings:"):
         c1, c2, c3 = st.columns(3, vertical_alignment="center")
         c1.toggle(
             t("board.hide_names", lang),
-            key="class_hide_names",
-            on_change=lambda: _act(
-                lambda: update_class(db, who.code, who.key or "", hide_names=bool(state["class_hide_names"]))
-            ),
+            key=hide_key,
+            on_change=lambda: _act(lambda: update_class(db, who.code, who.key or "", hide_names=bool(state[hide_key]))),
             help=t("board.hide_names_help", lang),
         )
         c2.toggle(
             t("board.closed", lang),
-            key="class_closed",
-            on_change=lambda: _act(
-                lambda: update_class(db, who.code, who.key or "", closed=bool(state["class_closed"]))
-            ),
+            key=closed_key,
+            on_change=lambda: _act(lambda: update_class(db, who.code, who.key or "", closed=bool(state[closed_key]))),
             help=t("board.closed_help", lang),
         )
         if not state.get("class_clear_asked"):

@@ -156,7 +156,7 @@ def test_create_gives_a_code_a_join_link_and_its_qr_code(db: Database) -> None:
 def test_the_teacher_key_survives_a_reload(db: Database) -> None:
     _, code, key = teacher_board(db)
     again = open_at(BOARD, ADDRESS, **{"class": code, "teacher": key})  # a reload: a new session, the same link
-    assert again.toggle(key="class_hide_names") is not None
+    assert again.toggle(key=f"class_hide_names_{code}") is not None
     assert t("board.code", "en", code=code) in texts(again, "markdown")
 
 
@@ -164,7 +164,7 @@ def test_a_wrong_teacher_key_is_refused_with_a_message(db: Database) -> None:
     code, _ = create_class(db)
     at = open_at(BOARD, ADDRESS, **{"class": code, "teacher": "not-the-key"})
     assert t("class.error.teacher_key", "en") in texts(at, "error")
-    assert not [w for w in at.toggle if w.key == "class_hide_names"]  # no teacher tools
+    assert not [w for w in at.toggle if w.key.startswith("class_hide_names")]  # no teacher tools
     assert t("board.title", "en", code=code, count=0) in texts(at, "subheader")  # the board itself, read-only
 
 
@@ -207,11 +207,11 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
     assert (query["width"], query["dropout"], query["depth"]) == (["64"], ["0.3"], ["1"])
     assert not [link for link in links if "ws" in parse_qs(link.query)]
 
-    at.toggle(key="class_hide_names").set_value(True).run()
+    at.toggle(key=f"class_hide_names_{code}").set_value(True).run()
     assert get_class(db, code).hide_names
     assert list(table(at)[student]) == ["Student 2", "Student 1"]
 
-    at.toggle(key="class_closed").set_value(True).run()
+    at.toggle(key=f"class_closed_{code}").set_value(True).run()
     assert get_class(db, code).closed
     assert t("board.closed_note", "en") in texts(at, "warning")
     late = new_run_id()
@@ -235,6 +235,23 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
     assert not at.exception
 
 
+def test_the_teacher_toggles_show_the_stored_class(db: Database) -> None:
+    at, first, _ = teacher_board(db)
+    at.toggle(key=f"class_hide_names_{first}").set_value(True).run()
+    assert get_class(db, first).hide_names
+    # another tab of the teacher's opens the board up again and closes the class
+    update_class(db, first, at.query_params["teacher"], closed=True)
+    at.run()
+    assert at.toggle(key=f"class_closed_{first}").value is True
+    # a second class, opened in the same session: its own settings, not the first class's
+    second, second_key = create_class(db)
+    at.query_params["class"], at.query_params["teacher"] = second, second_key
+    at.run()
+    assert not at.exception, at.exception
+    assert at.toggle(key=f"class_hide_names_{second}").value is False
+    assert at.toggle(key=f"class_closed_{second}").value is False
+
+
 def _unreachable(*_args: object, **_kwargs: object) -> None:
     raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database went away"))
 
@@ -244,9 +261,10 @@ def test_a_database_that_stops_answering_gives_the_message(db: Database, monkeyp
     message = t("class.unreachable", "en")
     # a widget callback (hide names): the message shows on the run it starts
     monkeypatch.setattr("classroom.teacher.update_class", _unreachable)
-    at.toggle(key="class_hide_names").set_value(True).run()
+    at.toggle(key=f"class_hide_names_{code}").set_value(True).run()
     assert not at.exception, at.exception
     assert message in texts(at, "error")
+    assert at.toggle(key=f"class_hide_names_{code}").value is False  # not stored: the toggle shows the store
     # the board's own fragment (it shows its errors itself, the page's try/except never sees them)
     monkeypatch.setattr("classroom.board_view.board", _unreachable)
     at.run()
