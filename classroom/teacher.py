@@ -207,18 +207,25 @@ def teacher_tools(db: Database, who: Access, lang: str) -> None:
         )
         if not state.get("class_clear_asked"):
             c3.button(t("board.clear", lang), key="class_clear", on_click=lambda: state.update(class_clear_asked=True))
-            return
-        st.warning(t("board.clear_confirm", lang))
-        yes, no = st.columns(2)
+        else:
+            _clear_confirm(db, who, lang)
+        # The key stays in the address (F5 and a bookmark keep the teacher's
+        # powers); the board is what gets projected, so say how to hide it.
+        st.caption(t("board.teacher_key_bookmark", lang))
 
-        def clear() -> None:
-            state["class_clear_asked"] = False
-            _act(lambda: remove_posts(db, who.code, who.key or ""))
 
-        yes.button(t("board.clear_yes", lang), key="class_clear_yes", type="primary", on_click=clear)
-        no.button(
-            t("board.clear_no", lang), key="class_clear_no", on_click=lambda: state.update(class_clear_asked=False)
-        )
+def _clear_confirm(db: Database, who: Access, lang: str) -> None:
+    """The teacher confirms clearing the board (yes, or no)."""
+    state = st.session_state
+    st.warning(t("board.clear_confirm", lang))
+    yes, no = st.columns(2)
+
+    def clear() -> None:
+        state["class_clear_asked"] = False
+        _act(lambda: remove_posts(db, who.code, who.key or ""))
+
+    yes.button(t("board.clear_yes", lang), key="class_clear_yes", type="primary", on_click=clear)
+    no.button(t("board.clear_no", lang), key="class_clear_no", on_click=lambda: state.update(class_clear_asked=False))
 
 
 def sweep_section(db: Database, who: Access, host: str | None, lang: str) -> None:

@@ -148,6 +148,8 @@ def test_create_gives_a_code_a_join_link_and_its_qr_code(db: Database) -> None:
     assert link in texts(at, "code")
     assert any(decode(svg_of(image))[0] == link for image in at.main.get("image"))
     assert t("board.empty", "en") in texts(at, "info")
+    # under the teacher's tools: the key is in the address; bookmark it, project in full screen
+    assert t("board.teacher_key_bookmark", "en") in texts(at, "caption")
     # the teacher's choice of start page changes the link
     at.selectbox(key="class_join_page").set_value("wine").run()
     assert f"http://192.168.1.5:8501/wine?class={code}" in texts(at, "code")
