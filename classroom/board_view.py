@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from classroom.teacher import Access
 from dlcore.board.links import app_url, setup_params
@@ -25,7 +26,6 @@ from dlcore.store.classes import ClassError, ClassInfo, board, get_class, remove
 from dlcore.store.db import Database
 from dlcore.text import t
 from ui.charts import show_memoized
-from ui.store import workspace_id
 
 BOARD_POLL_SECONDS = 1.5  # a post shows within 2 s
 VERDICT_BADGES = {"good_fit": "🟢", "overfitting": "🟠", "underfitting": "🔵", "unstable": "🔴", "too_short": "⚪"}
@@ -36,29 +36,40 @@ def live_board(db: Database, who: Access, lang: str) -> None:
 
     @st.fragment(run_every=BOARD_POLL_SECONDS)
     def redraw() -> None:
-        info = get_class(db, who.code)
-        if info is None:
-            st.error(t("class.error.unknown_class", lang))
-            return
-        posts = board(db, who.code)
-        signature = (tuple(p.post_id for p in posts), info.hide_names, lang)
-        memo = st.session_state.get("_board_memo")
-        if memo is None or memo[0] != signature:  # rows are rebuilt only when a post came or went
-            memo = (signature, leaderboards(posts, hide_names=info.hide_names, lang=lang))
-            st.session_state["_board_memo"] = memo
-        boards = memo[1]
-        _status_line(info, len(posts), lang)
-        if not posts:
-            st.info(t("board.empty", lang))
-        for page, groups in boards.items():
-            _lesson_board(page, groups, who, signature, lang)
-        sweep = sweep_from_dict(info.sweep)
-        if sweep is not None:
-            _sweep_heatmap(sweep, all_rows(boards), signature, lang)
-        if who.teacher and posts:
-            _post_tools(db, who, all_rows(boards), lang)
+        # The fragment shows its own errors (the page's try/except never sees
+        # them), and it runs on its own every 1.5 s: a database that stops
+        # answering must give the message, not a traceback.
+        try:
+            _redraw(db, who, lang)
+        except SQLAlchemyError:
+            st.error(t("class.unreachable", lang))
 
     redraw()
+
+
+def _redraw(db: Database, who: Access, lang: str) -> None:
+    """One drawing of the board (``live_board``'s fragment)."""
+    info = get_class(db, who.code)
+    if info is None:
+        st.error(t("class.error.unknown_class", lang))
+        return
+    posts = board(db, who.code)
+    signature = (tuple(p.post_id for p in posts), info.hide_names, lang)
+    memo = st.session_state.get("_board_memo")
+    if memo is None or memo[0] != signature:  # rows are rebuilt only when a post came or went
+        memo = (signature, leaderboards(posts, hide_names=info.hide_names, lang=lang))
+        st.session_state["_board_memo"] = memo
+    boards = memo[1]
+    _status_line(info, len(posts), lang)
+    if not posts:
+        st.info(t("board.empty", lang))
+    for page, groups in boards.items():
+        _lesson_board(page, groups, who, signature, lang)
+    sweep = sweep_from_dict(info.sweep)
+    if sweep is not None:
+        _sweep_heatmap(sweep, all_rows(boards), signature, lang)
+    if who.teacher and posts:
+        _post_tools(db, who, all_rows(boards), lang)
 
 
 def _status_line(info: ClassInfo, count: int, lang: str) -> None:
@@ -122,7 +133,6 @@ def badge(row: BoardRow, lang: str) -> str:
 def leaderboard_frame(rows: list[BoardRow], page: str, who: Access, lang: str) -> pd.DataFrame:
     """One leaderboard as a table (names are data: shown as plain text)."""
     base = st.context.url
-    ws = workspace_id() if who.teacher else None
     records = []
     for row in rows:
         record: dict[str, Any] = {
@@ -136,10 +146,10 @@ def leaderboard_frame(rows: list[BoardRow], page: str, who: Access, lang: str) -
         record[t("board.col.epoch", lang)] = f"{row.best_epoch or '–'} / {row.epochs}"
         record[t("board.col.diagnosis", lang)] = badge(row, lang)
         record[t("board.col.params", lang)] = row.params
-        if ws is not None and base is not None:
-            record[t("board.col.open", lang)] = share_url(
-                app_url(base, row.page), {**setup_params(row.page, row.meta), "ws": ws}
-            )
+        if who.teacher and base is not None:
+            # The setup only: the table is projected and its links copied, so
+            # they must not carry the teacher's workspace (``ws``).
+            record[t("board.col.open", lang)] = share_url(app_url(base, row.page), setup_params(row.page, row.meta))
         records.append(record)
     return pd.DataFrame(records)
 
@@ -191,6 +201,12 @@ def _post_tools(db: Database, who: Access, rows: list[BoardRow], lang: str) -> N
 
 
 def class_csv(db: Database, code: str, lang: str) -> str:
-    """Every posted run of the class as CSV, one row per run."""
+    """Every posted run of the class as CSV, one row per run (or, when the
+    database does not answer, the message saying so: this runs outside any
+    script run, when the download is asked for, so it cannot show one)."""
+    try:
+        posts = board(db, code)
+    except SQLAlchemyError:
+        return t("class.unreachable", lang) + "\n"
     # The teacher's own file: the names as typed, whatever the projector shows.
-    return csv_frame(all_rows(leaderboards(board(db, code), hide_names=False, lang=lang)), lang).to_csv(index=False)
+    return csv_frame(all_rows(leaderboards(posts, hide_names=False, lang=lang)), lang).to_csv(index=False)

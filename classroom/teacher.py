@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from dlcore.board.links import app_url
 from dlcore.board.rows import POSTED_PAGES
@@ -167,11 +168,15 @@ def join_section(code: str, lang: str) -> str | None:
 
 
 def _act(action: Callable[[], Any]) -> None:
-    """Runs a teacher action from a widget callback; a refusal is kept for the page to show."""
+    """Runs a teacher action from a widget callback; a refusal, or a database
+    that does not answer, is kept for the page to show (a callback runs
+    before the script, outside the page's try/except)."""
     try:
         action()
     except ClassError as error:
         st.session_state[_MESSAGE] = f"class.error.{error.code}"
+    except SQLAlchemyError:
+        st.session_state[_MESSAGE] = "class.unreachable"
 
 
 def teacher_tools(db: Database, who: Access, lang: str) -> None:
@@ -180,40 +185,47 @@ def teacher_tools(db: Database, who: Access, lang: str) -> None:
     if message:
         st.error(t(message, lang))
     state = st.session_state
-    state.setdefault("class_hide_names", who.info.hide_names)
-    state.setdefault("class_closed", who.info.closed)
+    hide_key, closed_key = f"class_hide_names_{who.code}", f"class_closed_{who.code}"
+    # From the store on every full run: another class opened in this session,
+    # or a change made in another tab, shows. A change made here has reached
+    # the store in its callback before ``who.info`` was read; one the store
+    # refused springs back, next to its message.
+    state[hide_key], state[closed_key] = who.info.hide_names, who.info.closed
     with st.expander(t("board.tools", lang), expanded=True, icon=":material/admin_panel_settings:"):
         c1, c2, c3 = st.columns(3, vertical_alignment="center")
         c1.toggle(
             t("board.hide_names", lang),
-            key="class_hide_names",
-            on_change=lambda: _act(
-                lambda: update_class(db, who.code, who.key or "", hide_names=bool(state["class_hide_names"]))
-            ),
+            key=hide_key,
+            on_change=lambda: _act(lambda: update_class(db, who.code, who.key or "", hide_names=bool(state[hide_key]))),
             help=t("board.hide_names_help", lang),
         )
         c2.toggle(
             t("board.closed", lang),
-            key="class_closed",
-            on_change=lambda: _act(
-                lambda: update_class(db, who.code, who.key or "", closed=bool(state["class_closed"]))
-            ),
+            key=closed_key,
+            on_change=lambda: _act(lambda: update_class(db, who.code, who.key or "", closed=bool(state[closed_key]))),
             help=t("board.closed_help", lang),
         )
         if not state.get("class_clear_asked"):
             c3.button(t("board.clear", lang), key="class_clear", on_click=lambda: state.update(class_clear_asked=True))
-            return
-        st.warning(t("board.clear_confirm", lang))
-        yes, no = st.columns(2)
+        else:
+            _clear_confirm(db, who, lang)
+        # The key stays in the address (F5 and a bookmark keep the teacher's
+        # powers); the board is what gets projected, so say how to hide it.
+        st.caption(t("board.teacher_key_bookmark", lang))
 
-        def clear() -> None:
-            state["class_clear_asked"] = False
-            _act(lambda: remove_posts(db, who.code, who.key or ""))
 
-        yes.button(t("board.clear_yes", lang), key="class_clear_yes", type="primary", on_click=clear)
-        no.button(
-            t("board.clear_no", lang), key="class_clear_no", on_click=lambda: state.update(class_clear_asked=False)
-        )
+def _clear_confirm(db: Database, who: Access, lang: str) -> None:
+    """The teacher confirms clearing the board (yes, or no)."""
+    state = st.session_state
+    st.warning(t("board.clear_confirm", lang))
+    yes, no = st.columns(2)
+
+    def clear() -> None:
+        state["class_clear_asked"] = False
+        _act(lambda: remove_posts(db, who.code, who.key or ""))
+
+    yes.button(t("board.clear_yes", lang), key="class_clear_yes", type="primary", on_click=clear)
+    no.button(t("board.clear_no", lang), key="class_clear_no", on_click=lambda: state.update(class_clear_asked=False))
 
 
 def sweep_section(db: Database, who: Access, host: str | None, lang: str) -> None:

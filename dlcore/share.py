@@ -14,6 +14,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 import segno
@@ -51,6 +52,18 @@ def share_url(page_url: str, params: Mapping[str, str | Sequence[str]]) -> str:
     ]
     query = urlencode(pairs, safe=",", quote_via=quote)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def link_value(value: Any) -> str:
+    """A setting as links write it: ``true``/``false``, a float in its
+    shortest form (``0.001``, ``1e-05``), anything else as ``str``.
+
+    The pages' controls (``ui.controls``) write and read their links with
+    it, and the class board builds its links to a run's setup with it.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _is_local_host(host: str) -> bool:

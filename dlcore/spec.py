@@ -63,6 +63,14 @@ MAX_DEPTH = 8  # hidden layers
 MAX_WIDTH = 1024  # units per hidden layer
 MAX_EPOCHS = 1000
 
+# The training panel's choices (``ui.panel``; a link value off these is
+# ignored there) and the values a class sweep may give them.
+LEARNING_RATES: tuple[float, ...] = (
+    1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
+)  # fmt: skip
+BATCH_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+PENALTIES: tuple[float, ...] = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)  # L1 and L2
+
 
 class SettingError(ValueError):
     """A setting out of its bounds. ``key`` and ``values`` name a catalogue text.
@@ -332,12 +340,15 @@ def from_dict(cls: type, values: dict[str, Any]) -> Any:
 __all__ = [
     "ACTIVATIONS",
     "BATCHNORM_PLACEMENTS",
+    "BATCH_SIZES",
+    "LEARNING_RATES",
     "LOSSES",
     "MAX_DEPTH",
     "MAX_EPOCHS",
     "MAX_PARAMS",
     "MAX_WIDTH",
     "OPTIMIZERS",
+    "PENALTIES",
     "LayerSpec",
     "ModelSpec",
     "OptimizerChoice",

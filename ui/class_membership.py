@@ -117,7 +117,7 @@ def _take_cell(db: Database, state: ClassState, slug: str | None, lang: str) -> 
         return
     if raw == "next":
         cell = assign_cell(db, state.code, sweep.size)
-    elif raw.isdigit() and int(raw) < sweep.size:
+    elif raw.isascii() and raw.isdigit() and int(raw) < sweep.size:  # "²".isdigit(), but int("²") raises
         cell = int(raw)
     else:
         st.warning(t("class.cell.bad", lang, cell=md(raw)))

@@ -27,6 +27,7 @@ from typing import Any
 import streamlit as st
 
 from dlcore.markup import md
+from dlcore.share import link_value
 from dlcore.text import t
 
 # Query parameters that belong to the frame, not to a page's controls.
@@ -82,12 +83,6 @@ def _note(key: str, raw: str) -> None:
     st.toast(t("link.ignored", st.session_state.get("lang", "en"), key=md(key), value=md(raw)), icon="⚠️")
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def _number(raw: str, integer: bool) -> float | int | None:
     try:
         number = float(raw)
@@ -100,7 +95,7 @@ def _number(raw: str, integer: bool) -> float | int | None:
 
 def _option(raw: str, options: Sequence[Any]) -> tuple[bool, Any]:
     for option in options:
-        if raw in (_text(option), str(option)):
+        if raw in (link_value(option), str(option)):
             return True, option
         if isinstance(option, (int, float)) and not isinstance(option, bool):
             number = _number(raw, integer=False)
@@ -212,7 +207,7 @@ def _write_link(key: str, value: Any, default: Any) -> None:
         if key in st.query_params:
             del st.query_params[key]
         return
-    text = ",".join(_text(v) for v in value) if isinstance(value, list) else _text(value)
+    text = ",".join(link_value(v) for v in value) if isinstance(value, list) else link_value(value)
     if st.query_params.get(key) != text:
         st.query_params[key] = text
 

@@ -24,24 +24,21 @@ import streamlit as st
 
 from dlcore.spec import (
     ACTIVATIONS,
+    BATCH_SIZES,
     BATCHNORM_PLACEMENTS,
+    LEARNING_RATES,
     LOSSES,
     MAX_DEPTH,
     MAX_EPOCHS,
     MAX_WIDTH,
     OPTIMIZERS,
+    PENALTIES,
     ModelSpec,
     SettingError,
     TrainConfig,
 )
 from dlcore.text import t
 from ui import controls
-
-LEARNING_RATES: tuple[float, ...] = (
-    1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0,
-)  # fmt: skip
-BATCH_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
-PENALTIES: tuple[float, ...] = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 
 UNIT_KEYS = tuple(f"units_{i}" for i in range(1, MAX_DEPTH + 1))
 MODEL_KEYS = ("depth", "width", "per_layer", *UNIT_KEYS, "activation", "dropout", "batchnorm", "l1", "l2")

@@ -7,14 +7,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from dlcore.board.metrics import UPLOAD, data_of, model_spec, train_config
+from dlcore.share import link_value
 from dlcore.spec import OPTIMIZERS
-
-
-def link_text(value: Any) -> str:
-    """A value as the pages' links write it (``ui.controls``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def setup_params(page: str, meta: dict[str, Any]) -> dict[str, str]:
@@ -55,7 +49,7 @@ def setup_params(page: str, meta: dict[str, Any]) -> dict[str, str]:
     params["seed"] = train.seed
     if page == "classification":
         params.update(_classification_data(data_of(meta, page)))
-    return {key: link_text(value) for key, value in params.items()}
+    return {key: link_value(value) for key, value in params.items()}
 
 
 def _classification_data(data: dict[str, Any]) -> dict[str, Any]:

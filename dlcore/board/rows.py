@@ -168,11 +168,26 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
+# A text cell starting with one of these is read as a formula by Excel and
+# LibreOffice (OWASP "CSV injection"): ``=HYPERLINK(...)`` typed as a name.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV cell: text that a spreadsheet would run as a formula gets a
+    leading single quote (shown as text, and visibly); anything else as it is."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def csv_frame(rows: Sequence[BoardRow], lang: str) -> pd.DataFrame:
     """One row per posted run, oldest post first (the teacher's download).
 
     ``settings`` is the run's model and training settings as JSON; the
-    metric columns are empty where they do not apply.
+    metric columns are empty where they do not apply. Names are the
+    students' own text: a text cell starting with ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return gets a leading ``'`` (``csv_text``), so a
+    spreadsheet shows it instead of running it as a formula (OWASP "CSV
+    injection").
     """
     records = []
     for row in sorted(rows, key=lambda r: (r.posted_at, r.post_id)):
@@ -198,4 +213,5 @@ def csv_frame(rows: Sequence[BoardRow], lang: str) -> pd.DataFrame:
                 "posted_at": row.posted_at.isoformat(timespec="seconds"),
             }
         )
-    return pd.DataFrame(records, columns=list(CSV_COLUMNS))
+    safe = [{column: csv_text(value) for column, value in record.items()} for record in records]
+    return pd.DataFrame(safe, columns=list(CSV_COLUMNS))

@@ -8,18 +8,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dlcore.board.links import link_text
 from dlcore.board.metrics import WINE, group_of
 from dlcore.board.rows import BoardRow
-from dlcore.spec import ACTIVATIONS, BATCHNORM_PLACEMENTS, OPTIMIZERS
+from dlcore.share import link_value
+from dlcore.spec import (
+    ACTIVATIONS,
+    BATCH_SIZES,
+    BATCHNORM_PLACEMENTS,
+    LEARNING_RATES,
+    MAX_DEPTH,
+    MAX_EPOCHS,
+    MAX_WIDTH,
+    OPTIMIZERS,
+    PENALTIES,
+)
 from dlcore.text import t
 
 SWEEP_PAGES: tuple[str, ...] = ("overfitting", "wine")  # the lessons a class sweep can vary
-
-# The panel's choices (``ui.panel``; a link value off these is ignored there).
-LEARNING_RATES: tuple[float, ...] = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-BATCH_SIZES: tuple[int, ...] = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
-PENALTIES: tuple[float, ...] = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 MAX_VALUES = 8  # per control
 MAX_AXES = 2
 
@@ -42,8 +47,8 @@ class SweepControl:
 
 
 SWEEP_CONTROLS: dict[str, SweepControl] = {
-    "width": SweepControl("int", 1, 1024),
-    "depth": SweepControl("int", 0, 8),
+    "width": SweepControl("int", 1, MAX_WIDTH),
+    "depth": SweepControl("int", 0, MAX_DEPTH),
     "dropout": SweepControl("float", 0.0, 0.8),
     "learning_rate": SweepControl("choice", choices=LEARNING_RATES),
     "batchnorm": SweepControl("choice", choices=BATCHNORM_PLACEMENTS),
@@ -51,7 +56,7 @@ SWEEP_CONTROLS: dict[str, SweepControl] = {
     "optimizer": SweepControl("choice", choices=tuple(OPTIMIZERS)),
     "batch_size": SweepControl("choice", choices=BATCH_SIZES),
     "l2": SweepControl("choice", choices=PENALTIES),
-    "epochs": SweepControl("int", 1, 1000),
+    "epochs": SweepControl("int", 1, MAX_EPOCHS),
 }
 
 
@@ -184,7 +189,7 @@ def cell_values(sweep: Sweep, cell: int) -> dict[str, Any]:
 def cell_label(sweep: Sweep, cell: int, lang: str) -> str:
     """``width 64 · dropout 0.3``: a cell's settings in one line."""
     return " · ".join(
-        f"{t(f'board.control.{name}', lang)} {link_text(value)}" for name, value in cell_values(sweep, cell).items()
+        f"{t(f'board.control.{name}', lang)} {link_value(value)}" for name, value in cell_values(sweep, cell).items()
     )
 
 
@@ -192,7 +197,7 @@ def cell_params(sweep: Sweep, cell: int) -> dict[str, str]:
     """The query parameters that put a cell's settings in the panel (a
     width applies to every layer, so ``per_layer`` is switched off)."""
     values = cell_values(sweep, cell)
-    params = {name: link_text(value) for name, value in values.items()}
+    params = {name: link_value(value) for name, value in values.items()}
     if "width" in values:
         params["per_layer"] = "false"
     return params

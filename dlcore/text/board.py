@@ -54,6 +54,7 @@ EN: dict[str, str] = {
     "board.join_how": "Students open this link (or scan the code) and type their name:",
     "board.teacher_key_note": "This page's own address holds your teacher key: bookmark it to come back, and never share it. Share only the link above.",
     "board.tools": "Teacher's tools",
+    "board.teacher_key_bookmark": "Your teacher key is in this page's address: bookmark it to come back as the teacher, and use full screen (F11) when projecting so the address bar is not shown.",
     "board.hide_names": "Hide names",
     "board.hide_names_help": "Show “Student 1”, “Student 2”, … instead of the names students typed.",
     "board.closed": "Closed to new posts",

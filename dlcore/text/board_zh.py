@@ -54,6 +54,7 @@ ZH_TW: dict[str, str] = {
     "board.join_how": "學生開啟這個連結（或掃描 QR code），再輸入自己的名字：",
     "board.teacher_key_note": "這一頁自己的網址含有你的老師金鑰：加入書籤以便回來，但千萬不要分享。只分享上面的連結。",
     "board.tools": "老師的工具",
+    "board.teacher_key_bookmark": "你的老師金鑰就在這一頁的網址裡：把它加入書籤，之後就能以老師身分回來；投影時請切換成全螢幕（F11），以免顯示網址列。",
     "board.hide_names": "隱藏名字",
     "board.hide_names_help": "顯示「學生 1」、「學生 2」……，而不是學生輸入的名字。",
     "board.closed": "停止接收新的結果",

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from dlcore.markup import md
@@ -146,6 +148,8 @@ def test_create_gives_a_code_a_join_link_and_its_qr_code(db: Database) -> None:
     assert link in texts(at, "code")
     assert any(decode(svg_of(image))[0] == link for image in at.main.get("image"))
     assert t("board.empty", "en") in texts(at, "info")
+    # under the teacher's tools: the key is in the address; bookmark it, project in full screen
+    assert t("board.teacher_key_bookmark", "en") in texts(at, "caption")
     # the teacher's choice of start page changes the link
     at.selectbox(key="class_join_page").set_value("wine").run()
     assert f"http://192.168.1.5:8501/wine?class={code}" in texts(at, "code")
@@ -154,7 +158,7 @@ def test_create_gives_a_code_a_join_link_and_its_qr_code(db: Database) -> None:
 def test_the_teacher_key_survives_a_reload(db: Database) -> None:
     _, code, key = teacher_board(db)
     again = open_at(BOARD, ADDRESS, **{"class": code, "teacher": key})  # a reload: a new session, the same link
-    assert again.toggle(key="class_hide_names") is not None
+    assert again.toggle(key=f"class_hide_names_{code}") is not None
     assert t("board.code", "en", code=code) in texts(again, "markdown")
 
 
@@ -162,7 +166,7 @@ def test_a_wrong_teacher_key_is_refused_with_a_message(db: Database) -> None:
     code, _ = create_class(db)
     at = open_at(BOARD, ADDRESS, **{"class": code, "teacher": "not-the-key"})
     assert t("class.error.teacher_key", "en") in texts(at, "error")
-    assert not [w for w in at.toggle if w.key == "class_hide_names"]  # no teacher tools
+    assert not [w for w in at.toggle if w.key.startswith("class_hide_names")]  # no teacher tools
     assert t("board.title", "en", code=code, count=0) in texts(at, "subheader")  # the board itself, read-only
 
 
@@ -198,11 +202,18 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
     assert list(frame[model]) == ["1×64 relu · adam · dropout 0.3", "3×512 relu · adam"]
     assert list(frame["#"]) == [1, 2]
 
-    at.toggle(key="class_hide_names").set_value(True).run()
+    # "open" links carry the setup alone, never the teacher's workspace (ws): the table is projected
+    links = [urlsplit(link) for link in frame[t("board.col.open", "en")]]
+    assert [link.netloc + link.path for link in links] == ["192.168.1.5:8501/wine"] * 2
+    query = parse_qs(links[0].query)
+    assert (query["width"], query["dropout"], query["depth"]) == (["64"], ["0.3"], ["1"])
+    assert not [link for link in links if "ws" in parse_qs(link.query)]
+
+    at.toggle(key=f"class_hide_names_{code}").set_value(True).run()
     assert get_class(db, code).hide_names
     assert list(table(at)[student]) == ["Student 2", "Student 1"]
 
-    at.toggle(key="class_closed").set_value(True).run()
+    at.toggle(key=f"class_closed_{code}").set_value(True).run()
     assert get_class(db, code).closed
     assert t("board.closed_note", "en") in texts(at, "warning")
     late = new_run_id()
@@ -224,6 +235,45 @@ def test_leaderboard_hide_names_close_remove_clear_and_csv(db: Database) -> None
     at.button(key="class_clear_yes").click().run()
     assert board(db, code) == []
     assert not at.exception
+
+
+def test_the_teacher_toggles_show_the_stored_class(db: Database) -> None:
+    at, first, _ = teacher_board(db)
+    at.toggle(key=f"class_hide_names_{first}").set_value(True).run()
+    assert get_class(db, first).hide_names
+    # another tab of the teacher's opens the board up again and closes the class
+    update_class(db, first, at.query_params["teacher"], closed=True)
+    at.run()
+    assert at.toggle(key=f"class_closed_{first}").value is True
+    # a second class, opened in the same session: its own settings, not the first class's
+    second, second_key = create_class(db)
+    at.query_params["class"], at.query_params["teacher"] = second, second_key
+    at.run()
+    assert not at.exception, at.exception
+    assert at.toggle(key=f"class_hide_names_{second}").value is False
+    assert at.toggle(key=f"class_closed_{second}").value is False
+
+
+def _unreachable(*_args: object, **_kwargs: object) -> None:
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the database went away"))
+
+
+def test_a_database_that_stops_answering_gives_the_message(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    at, code, _ = teacher_board(db)
+    message = t("class.unreachable", "en")
+    # a widget callback (hide names): the message shows on the run it starts
+    monkeypatch.setattr("classroom.teacher.update_class", _unreachable)
+    at.toggle(key=f"class_hide_names_{code}").set_value(True).run()
+    assert not at.exception, at.exception
+    assert message in texts(at, "error")
+    assert at.toggle(key=f"class_hide_names_{code}").value is False  # not stored: the toggle shows the store
+    # the board's own fragment (it shows its errors itself, the page's try/except never sees them)
+    monkeypatch.setattr("classroom.board_view.board", _unreachable)
+    at.run()
+    assert not at.exception, at.exception
+    assert message in texts(at, "error")
+    # the CSV, built when the download is asked for, outside any script run
+    assert _csv(db, code) == message + "\n"
 
 
 def _csv(db: Database, code: str) -> str:
@@ -305,6 +355,18 @@ def test_the_sweep_hands_out_cells_round_robin_with_their_settings(db: Database)
     teacher.run()
     heat = next(c for c in teacher.get("plotly_chart") if "board_sweep_heatmap" in c.proto.id)
     assert '"z":[[null,0.5' in heat.proto.spec.replace(" ", "")
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "99", "-1", "x"])
+def test_a_bad_sweep_cell_in_the_link_is_a_warning(db: Database, raw: str) -> None:
+    code, key = create_class(db)
+    update_class(db, code, key, sweep={"page": "overfitting", "axes": [["width", [16, 64]]]})
+    at = open_at(OVERFITTING, **{"class": code, "cell": raw})
+    at.text_input(key="display_name").input("Mei")
+    at.button(key="class_join").click().run()
+    assert not at.exception, at.exception
+    assert t("class.cell.bad", "en", cell=md(raw)) in texts(at, "warning")
+    assert "cell" not in at.query_params
 
 
 def test_post_request_names_the_class_and_the_cell() -> None:

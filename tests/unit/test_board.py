@@ -11,9 +11,6 @@ from dlcore.board.links import app_url, setup_params
 from dlcore.board.metrics import best_of, metric_curve, model_line, wine_quality_span
 from dlcore.board.rows import CSV_COLUMNS, all_rows, board_row, csv_frame, leaderboards
 from dlcore.board.sweep import (
-    BATCH_SIZES,
-    LEARNING_RATES,
-    PENALTIES,
     Heatmap,
     SweepError,
     cell_label,
@@ -27,6 +24,7 @@ from dlcore.board.sweep import (
 )
 from dlcore.figures.board import curves_figure, heatmap_figure, scatter_figure
 from dlcore.runtime.runs import RunRecord
+from dlcore.share import link_value
 from dlcore.store.classes import BoardPost
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -238,12 +236,28 @@ def test_parse_values() -> None:
         assert caught.value.key == key, (control, text)
 
 
-def test_the_sweeps_choices_are_the_panels() -> None:
-    from ui import panel
+@pytest.mark.parametrize(
+    ("control", "most", "too_many"),
+    [
+        ("width", "1024", "1025"),  # the panel's limits: 1024 units, 8 hidden layers, 1000 epochs
+        ("depth", "8", "9"),
+        ("epochs", "1000", "1001"),
+        ("learning_rate", "10", "30"),
+        ("batch_size", "2048", "4096"),
+        ("l2", "0.1", "1"),
+    ],
+)
+def test_a_sweep_reaches_the_panels_limits_and_no_further(control, most, too_many) -> None:
+    assert link_value(parse_values(control, most)[0]) == most
+    with pytest.raises(SweepError) as caught:
+        parse_values(control, too_many)
+    assert caught.value.key == "board.sweep.error.value"
 
-    assert LEARNING_RATES == panel.LEARNING_RATES
-    assert BATCH_SIZES == panel.BATCH_SIZES
-    assert PENALTIES == panel.PENALTIES
+
+def test_link_value_writes_settings_as_links_do() -> None:
+    assert [link_value(v) for v in (True, False, 0.001, 1e-5, 3.0, 64, "relu")] == [
+        "true", "false", "0.001", "1e-05", "3", "64", "relu",
+    ]  # fmt: skip
 
 
 def test_cells_heatmap_and_matching() -> None:
@@ -303,6 +317,25 @@ def test_csv_frame() -> None:
     assert frame["best_val_mae_points"][0] == pytest.approx(0.6) and frame["best_val_accuracy"][1] == 0.8
     assert frame["best_val_auc"][1] == 0.85 and frame["posted_at"][0] == "2026-11-30T09:00:00+00:00"
     assert '"units": [512, 512, 512]' in frame["settings"][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ('=HYPERLINK("http://evil.example","x")', '\'=HYPERLINK("http://evil.example","x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Mei = 1", "Mei = 1"),  # not at the start: as typed
+    ],
+)
+def test_csv_names_never_run_as_spreadsheet_formulas(name, written) -> None:
+    posts = [post(1, "wine", meta(), {"loss": [0.3, 0.2], "val_loss": [0.3, 0.12]}, name=name)]
+    frame = csv_frame(all_rows(leaderboards(posts, hide_names=False, lang="en")), "en")
+    assert frame["student"][0] == written
+    assert frame["number"][0] == 1 and frame["best_val_mae_points"][0] == pytest.approx(0.6)  # numbers stay numbers
 
 
 # ------------------------------------------------------------------ figures
