@@ -26,6 +26,7 @@ from dlcore.store.classes import ClassError, ClassInfo, board, get_class, remove
 from dlcore.store.db import Database
 from dlcore.text import t
 from ui.charts import show_memoized
+from ui.store import database_lost
 
 BOARD_POLL_SECONDS = 1.5  # a post shows within 2 s
 VERDICT_BADGES = {"good_fit": "🟢", "overfitting": "🟠", "underfitting": "🔵", "unstable": "🔴", "too_short": "⚪"}
@@ -42,6 +43,7 @@ def live_board(db: Database, who: Access, lang: str) -> None:
         try:
             _redraw(db, who, lang)
         except SQLAlchemyError:
+            database_lost()  # pages leave it alone for a few seconds
             st.error(t("class.unreachable", lang))
 
     redraw()
@@ -207,6 +209,7 @@ def class_csv(db: Database, code: str, lang: str) -> str:
     try:
         posts = board(db, code)
     except SQLAlchemyError:
+        database_lost()  # pages leave it alone for a few seconds
         return t("class.unreachable", lang) + "\n"
     # The teacher's own file: the names as typed, whatever the projector shows.
     return csv_frame(all_rows(leaderboards(posts, hide_names=False, lang=lang)), lang).to_csv(index=False)

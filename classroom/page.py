@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from classroom import board_view, teacher
 from dlcore.text import t
 from ui.frame import page_end, page_frame
-from ui.store import get_database
+from ui.store import database_lost, get_database
 
 PAGE = "class"
 
@@ -21,6 +21,7 @@ def render() -> None:
     try:
         _board(lang)
     except SQLAlchemyError:
+        database_lost()  # pages leave it alone for a few seconds
         st.error(t("class.unreachable", lang))
     page_end(lang)
 

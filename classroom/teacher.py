@@ -42,6 +42,7 @@ from dlcore.store.classes import (
 from dlcore.store.db import Database
 from dlcore.text import t
 from ui.share_view import HOST_KEY
+from ui.store import database_lost
 
 _TEACHER = "_board_teacher"  # {"code": ..., "key": ...}: the classes this browser teaches
 _MESSAGE = "_board_message"  # a teacher action's refusal, shown at the next run
@@ -176,6 +177,7 @@ def _act(action: Callable[[], Any]) -> None:
     except ClassError as error:
         st.session_state[_MESSAGE] = f"class.error.{error.code}"
     except SQLAlchemyError:
+        database_lost()  # pages leave it alone for a few seconds
         st.session_state[_MESSAGE] = "class.unreachable"
 
 

@@ -33,7 +33,7 @@ from dlcore.text import t
 from ui import controls
 from ui.class_posts import _CLASS, BOARD_SLUG, ClassState, class_state
 from ui.session_jobs import runs
-from ui.store import get_database, get_recorder, workspace_id
+from ui.store import database_lost, get_database, get_recorder, workspace_id
 
 
 def class_banner(slug: str | None, lang: str) -> None:
@@ -55,6 +55,7 @@ def class_banner(slug: str | None, lang: str) -> None:
         _banner(db, state, lang)
         _unposted_note(slug, lang)
     except SQLAlchemyError:
+        database_lost()  # pages leave it alone for a few seconds
         st.warning(t("class.unreachable", lang))
 
 
