@@ -25,7 +25,7 @@ RUN_TIMEOUT = 180.0  # s
 
 def server_env(data_dir: Path) -> dict[str, str]:
     """The embedded SQLite store and saved models in ``data_dir`` (a restart keeps them)."""
-    return {"DLP_DATA_DIR": str(data_dir), "DLP_DATABASE_URL": ""}
+    return {"DLP_DATA_DIR": str(data_dir), "DLP_DATABASE_URL": "", "DLP_WORKERS": "1"}
 
 
 def open_wine(page, url: str) -> None:
