@@ -52,7 +52,7 @@ from typing import Any
 
 from dlcore.limits import env_float
 from dlcore.runtime.dask_jobs import DaskJob, JobBook
-from dlcore.runtime.executor import CANCELLED, PENDING, RUNNING, JobSnapshot
+from dlcore.runtime.executor import CANCELLED, RUNNING, JobSnapshot, snapshot_of
 
 ALL_TOPIC = "all"  # the scheduler's own topic: workers added and removed
 WORKER_SIDE = "dlcore.runtime.dask_worker"  # the preload and the job runner (imports Keras there)
@@ -149,21 +149,7 @@ class DaskExecutor(JobBook):
             if job is None:
                 return None
             job.last_seen = time.time()
-            position = None
-            if job.state == PENDING:
-                position = next(i for i, queued in enumerate(self._queue, 1) if queued is job)
-            return JobSnapshot(
-                job_id=job.job_id,
-                state=job.state,
-                queue_position=position,
-                events=tuple(job.events),
-                result=job.result,
-                error=job.error,
-                cancel_requested=job.cancel_requested_at is not None,
-                submitted_at=job.submitted_at,
-                started_at=job.started_at,
-                finished_at=job.finished_at,
-            )
+            return snapshot_of(job, self._queue)
 
     def touch(self, job_ids: list[str]) -> None:
         """Marks jobs as still wanted without copying their state."""

@@ -8,6 +8,7 @@ worker pool (``dlcore.runtime.pool.WorkerPool``) is one executor, and another
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -45,6 +46,45 @@ class JobSnapshot:
     @property
     def finished(self) -> bool:
         return self.state in FINISHED_STATES
+
+
+class TrackedJob(Protocol):
+    """What an executor keeps of a job (``pool._Job``, ``dask_jobs.DaskJob``)."""
+
+    job_id: str
+    state: str
+    events: list[tuple[str, dict[str, Any]]]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    cancel_requested_at: float | None
+    submitted_at: float
+    started_at: float | None
+    finished_at: float | None
+
+
+def snapshot_of(job: TrackedJob, queue: Sequence[TrackedJob]) -> JobSnapshot:
+    """An immutable snapshot of a tracked job (call it under the executor's lock).
+
+    Args:
+        job: The job.
+        queue: The executor's pending jobs, next first (for the queue position).
+
+    Returns:
+        The snapshot; ``queue_position`` is 1-based while the job is pending.
+    """
+    position = next(i for i, queued in enumerate(queue, 1) if queued is job) if job.state == PENDING else None
+    return JobSnapshot(
+        job_id=job.job_id,
+        state=job.state,
+        queue_position=position,
+        events=tuple(job.events),
+        result=job.result,
+        error=job.error,
+        cancel_requested=job.cancel_requested_at is not None,
+        submitted_at=job.submitted_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
 
 
 class Executor(Protocol):

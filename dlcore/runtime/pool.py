@@ -35,7 +35,7 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from dlcore.limits import env_float
-from dlcore.runtime.executor import CANCELLED, DONE, FAILED, PENDING, RUNNING, JobSnapshot
+from dlcore.runtime.executor import CANCELLED, DONE, FAILED, PENDING, RUNNING, JobSnapshot, snapshot_of
 from dlcore.runtime.tasks import CORE_TASK_MODULES
 from dlcore.runtime.worker_process import WorkerOptions, WorkerProcess, close_pipes, kill_worker, spawn_worker
 
@@ -176,21 +176,7 @@ class WorkerPool:
             if job is None:
                 return None
             job.last_seen = time.time()
-            position = None
-            if job.state == PENDING:
-                position = next(i for i, queued in enumerate(self._queue, 1) if queued is job)
-            return JobSnapshot(
-                job_id=job.job_id,
-                state=job.state,
-                queue_position=position,
-                events=tuple(job.events),
-                result=job.result,
-                error=job.error,
-                cancel_requested=job.cancel_requested_at is not None,
-                submitted_at=job.submitted_at,
-                started_at=job.started_at,
-                finished_at=job.finished_at,
-            )
+            return snapshot_of(job, self._queue)
 
     def touch(self, job_ids: list[str]) -> None:
         """Marks jobs as still wanted without copying their state."""

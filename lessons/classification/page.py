@@ -25,10 +25,11 @@ from lessons.classification.views import (
 )
 from ui import controls
 from ui.frame import page_end, page_frame
-from ui.live import live_view, run_history, train_buttons
+from ui.live import live_view, train_buttons
 from ui.next_run import before_train
 from ui.panel import summary_table, training_panel
 from ui.presets_view import presets_section
+from ui.run_history import run_history
 from ui.session_jobs import runs
 from ui.upload_view import UploadedData, data_source
 

@@ -25,9 +25,10 @@ from ui.diagnosis_view import diagnosis_text
 from ui.experiment_queue import advance, clear_queue, queued
 from ui.export_view import export_section
 from ui.frame import page_end, page_frame
-from ui.live import live_view, run_history, train_buttons
+from ui.live import live_view, train_buttons
 from ui.next_run import before_train
 from ui.panel import summary_table, training_panel
+from ui.run_history import run_history
 from ui.session_jobs import active_job
 
 PAGE = "overfitting"

@@ -18,10 +18,11 @@ from lessons.wine.views import downloads, predict_one_wine, wine_results
 from ui.charts import show
 from ui.export_view import export_section
 from ui.frame import page_end, page_frame
-from ui.live import live_view, run_history, train_buttons
+from ui.live import live_view, train_buttons
 from ui.next_run import before_train
 from ui.panel import summary_table, training_panel
 from ui.presets_view import presets_section
+from ui.run_history import run_history
 from ui.session_jobs import runs
 from ui.upload_view import UploadedData, data_source
 
