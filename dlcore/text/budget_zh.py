@@ -1,10 +1,10 @@
 """「訓練」按鈕旁的文字：下一次訓練使用的資料與時間上限，繁體中文。"""
 
 ZH_TW: dict[str, str] = {
-    "next.data.bundled": "📄 **下一次訓練：**{data}（{rows:,} 列）。",
-    "next.data.upload": "📄 **下一次訓練：**你的檔案「{name}」（{rows:,} 列），預測「{target}」。",
-    "next.data.waiting": "📄 **下一次訓練：**{data}（{rows:,} 列）：還沒有選擇檔案。",
-    "next.data.rejected": "📄 **下一次訓練：**{data}（{rows:,} 列），**不是你的檔案**：它無法使用，請看上方的訊息。",
+    "next.data.bundled": "📄 **下一次訓練**：{data}（{rows:,} 列）。",
+    "next.data.upload": "📄 **下一次訓練**：你的檔案「{name}」（{rows:,} 列），預測「{target}」。",
+    "next.data.waiting": "📄 **下一次訓練**：{data}（{rows:,} 列）：還沒有選擇檔案。",
+    "next.data.rejected": "📄 **下一次訓練**：{data}（{rows:,} 列），**不是你的檔案**：它無法使用，請看上方的訊息。",
     "budget.eta": "⏱️ 預估訓練時間：在空閒的訓練器上大約 {eta}（若需要排隊，等待時間另計）。",
     "budget.over": (
         "⏱️ 這次訓練大約會佔用一個訓練器 **{estimate}**（{rows:,} 列、{params:,} 個參數、"

@@ -174,3 +174,23 @@ def test_merged_catalogue_has_the_translations() -> None:
         assert all(CATALOGUES["zh-TW"][key] == text for key, text in zh.items())
     assert t("lesson.neuron.title", "zh-TW") == "神經元"
     assert t("train.progress", "zh-TW", epoch=3, epochs=10, seconds=1.25, eta="5 s") == "第 3/10 個 epoch · 1.2 秒 · 預計剩餘 5 s"
+
+
+def _rendered_emphasis(text: str) -> tuple[int, int]:
+    """How many bold and italic spans CommonMark (Streamlit's markdown dialect)
+    makes of ``text``, its fields filled with dummy values."""
+    from markdown_it import MarkdownIt
+
+    if NOT_A_FORMAT not in _fields(text):
+        text = text.format(**{name: _dummy(spec) for name, _, spec in _fields(text)})
+    html = MarkdownIt("commonmark").render(text)
+    return html.count("<strong>"), html.count("<em>")
+
+
+def test_bold_and_italic_render_as_in_english(pair: tuple[dict[str, str], dict[str, str]]) -> None:
+    # CommonMark only closes ** after punctuation such as "：" when a space or
+    # punctuation follows, so "**下一次訓練：**{data}" shows its asterisks.
+    en, zh = pair
+    for key in en.keys() & zh.keys():
+        if "*" in en[key]:
+            assert _rendered_emphasis(zh[key]) == _rendered_emphasis(en[key]), key
