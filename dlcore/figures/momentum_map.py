@@ -154,7 +154,9 @@ def map_figure(eta: float, beta: float, *, lang: str) -> go.Figure:
     fig.add_trace(_click_layer(etas, betas, lang))
     fig.add_trace(_current(eta, beta, lang))
     _region_names(fig, lang)
-    apply_layout(fig, t("momentum.map.title", lang), t("momentum.map.eta_axis", lang), t("momentum.map.beta_axis", lang))
+    apply_layout(
+        fig, t("momentum.map.title", lang), t("momentum.map.eta_axis", lang), t("momentum.map.beta_axis", lang)
+    )
     fig.update_layout(height=NORMAL.height + 60, clickmode="event+select", dragmode=False)
     fig.update_xaxes(range=[0.0, momentum.ETA_MAX + momentum.ETA_STEP / 2])
     fig.update_yaxes(range=[-momentum.BETA_STEP / 2, momentum.BETA_MAX + momentum.BETA_STEP / 2])

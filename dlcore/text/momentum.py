@@ -31,8 +31,7 @@ EN: dict[str, str] = {
     "momentum.verdict": "η = {eta}, β = {beta}: **{region}**, rate max|λ| = {rate} (λ = {roots}).",
     "momentum.verdict.monotone": "Real, positive roots: the walk comes straight in from one side, never passing 0.2.",
     "momentum.verdict.oscillating": (
-        "Complex roots: like a ball in a bowl, the walk rolls past the minimum and back, each swing "
-        "smaller by √β."
+        "Complex roots: like a ball in a bowl, the walk rolls past the minimum and back, each swing smaller by √β."
     ),
     "momentum.verdict.alternating": "A real, negative root leads: the walk jumps across the minimum at every step.",
     "momentum.verdict.diverging": "max|λ| ≥ 1: every swing is larger than the one before, and the walk leaves the bowl.",

@@ -15,8 +15,10 @@ from lessons.optimizers.model import (
     MAX_STEPS,
     STORIES,
     TOLERANCES,
+    Arrows,
     Outcome,
     RaceSettings,
+    arrows,
     hyper_key,
     outcome_table,
     outcomes,
@@ -24,6 +26,7 @@ from lessons.optimizers.model import (
     suggested_state,
     winner,
 )
+from lessons.optimizers.momentum_view import clicked_point, render_momentum, selectable_chart
 from lessons.optimizers.racers import HYPERS, RACER_HYPERS, RACERS, keras_code
 from lessons.optimizers.surfaces import SURFACES, Surface
 from ui import controls
@@ -54,7 +57,9 @@ def _story_buttons(lang: str) -> None:
         st.markdown(t("race.story", lang), width="content")
         for story in STORIES:
             st.button(
-                t(f"race.story.{story}", lang), key=f"race_story_{story}", on_click=lambda s=story: _apply(story_state(s), s)
+                t(f"race.story.{story}", lang),
+                key=f"race_story_{story}",
+                on_click=lambda s=story: _apply(story_state(s), s),
             )
         st.button(
             t("race.suggest", lang),
@@ -105,7 +110,9 @@ def _race_controls(surface: Surface, suggested: dict[str, Any], lang: str) -> tu
         if surface.y_range is not None:
             y0 = controls.slider(t("race.y0", lang), *surface.y_range, suggested["race_y0"], step=0.01, key="race_y0")
             start.append(y0)
-        steps = controls.slider(t("race.steps", lang), 10, MAX_STEPS, suggested["race_steps"], step=10, key="race_steps")
+        steps = controls.slider(
+            t("race.steps", lang), 10, MAX_STEPS, suggested["race_steps"], step=10, key="race_steps"
+        )
         tol = controls.select_slider(
             t("race.tol", lang),
             TOLERANCES,
@@ -154,6 +161,65 @@ def _racer_settings(chosen: list[str], suggested: dict[str, Any], lang: str) -> 
     if any(racers[r]["learning_rate"] != label_rates[r] for r in racers):
         st.rerun()  # a link set a learning rate after its expander's title was drawn
     return racers
+
+
+def _start_clicked() -> None:
+    """Race chart callback: the clicked place becomes the start (before the sliders are drawn).
+
+    In 1-D only x counts (the click lands on the curve); values are clamped
+    to the sliders' ranges and rounded to their step.
+    """
+    point = clicked_point(st.session_state.get("race_chart"))
+    if point is None:
+        return
+    surface = SURFACES[st.session_state.get("race_surface", DEFAULT_SURFACE)]
+    ranges = [("race_x0", point["x"], surface.x_range)]
+    if surface.y_range is not None:
+        ranges.append(("race_y0", point["y"], surface.y_range))
+    for key, value, (low, high) in ranges:
+        st.session_state[key] = round(min(max(float(value), low), high), 2)
+
+
+def _arrow_choice(chosen: list[str], lang: str) -> str | None:
+    """Which racer's arrows to draw (none, or one of the chosen racers).
+
+    Returns:
+        The racer key, or None.
+    """
+    options = ["none", *(r for r in RACERS if r in chosen)]
+    if st.session_state.get("race_arrows") not in options:
+        st.session_state.pop("race_arrows", None)  # its racer left the race
+    default = "momentum" if "momentum" in chosen else "none"
+    picked = controls.selectbox(
+        t("race.arrows", lang),
+        options,
+        index=options.index(default),
+        key="race_arrows",
+        format_func=lambda k: t("race.arrows.none", lang) if k == "none" else t(f"optimizer.{k}", lang),
+        help=t("race.arrows_help", lang),
+    )
+    return None if picked == "none" else picked
+
+
+def _race_chart(
+    surface: Surface,
+    results: list[Outcome],
+    result: Any,
+    racers: dict[str, dict[str, float]],
+    picked: str | None,
+    steps: int,
+    lang: str,
+) -> None:
+    """The race chart: clicking it chooses the start; the picked racer's arrows."""
+    shown = next((o for o in results if o.racer == picked), None)
+    drawn: Arrows | None = None
+    if shown is not None:
+        drawn = arrows(result, shown, float(racers[picked]["learning_rate"]))  # type: ignore[index]
+    st.caption(t("race.pick_start", lang))
+    fig = race_figure(surface, results, steps, lang=lang, arrows=drawn, pickable=True)
+    selectable_chart(fig, "race_chart", _start_clicked)
+    if drawn is not None and drawn.variable is not None:
+        st.caption(t("race.arrows.caption", lang, variable=drawn.variable))
 
 
 def _story_note(surface_key: str, lang: str) -> None:
@@ -257,18 +323,23 @@ def render() -> None:
     # Every setting defaults to the surface's suggestion, so a link names only
     # what differs from it (and a link that picks a surface gets its start point).
     suggested = suggested_state(surface_key)
-    st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
+    st.markdown(
+        f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}"
+    )
     start, steps, tol = _race_controls(surface, suggested, lang)
     racers = _racer_settings(chosen, suggested, lang)
+    picked = _arrow_choice(chosen, lang)
     _story_note(surface_key, lang)
 
     result = _run_race(surface_key, start, steps, racers, lang)
     results = outcomes(result, surface, tol)
     _verdict(results, tol, steps, lang)
-    show(race_figure(surface, results, steps, lang=lang), key="race_chart")
+    _race_chart(surface, results, result, racers, picked, steps, lang)
     show(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart")
     _results_table(results, surface, tol, lang)
     st.caption(t("race.seconds", lang, count=len(results), steps=steps, seconds=result["seconds"]))
+
+    render_momentum(lang)
 
     _how_it_works(lang)
     _keras_lines(racers, lang)

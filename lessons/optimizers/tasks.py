@@ -169,7 +169,10 @@ def run_race(payload: dict[str, Any], emit: Callable[..., None], should_stop: Ca
         learning_rate = kwargs.pop("learning_rate")
         run = racer(surface, class_name, kwargs).run(list(settings.start), settings.steps, learning_rate)
         paths[name], losses[name], gradients[name], slots[name] = (
-            run["path"], run["losses"], run["gradients"], run["slots"]
+            run["path"],
+            run["losses"],
+            run["gradients"],
+            run["slots"],
         )
     return {
         "paths": paths,
