@@ -61,7 +61,8 @@ def _boundaries(lang: str) -> list[go.Scatter]:
     for each η) and the stability edge η = 0.2(1 + β)."""
     beta = np.linspace(0.0, momentum.BETA_MAX, BOUNDARY_POINTS)
     low, high = momentum.complex_band(beta)
-    line = {"color": "#FFFFFF", "width": NORMAL.line_width, "dash": "dash"}
+    # Reddish purple: seen on every shade of Viridis and in the legend on white.
+    line = {"color": OKABE_ITO[4], "width": NORMAL.line_width * 1.25, "dash": "dash"}
     critical = go.Scatter(
         x=[*low.round(5).tolist(), None, *high.round(5).tolist()],
         y=[*beta.round(5).tolist(), None, *beta.round(5).tolist()],

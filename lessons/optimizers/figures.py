@@ -33,7 +33,9 @@ CURVE_POINTS = 300  # samples of a 1-D surface's curve
 MAX_ARROWS = 40  # arrows per kind in one view (evenly thinned, the last kept)
 PICK_GRID = 41  # clickable points per axis for choosing the start
 PICK_LAYER = "race_pick"  # the ``meta`` of the clickable start-point layer
-ARROW_COLORS = {"gradient": OKABE_ITO[7], "velocity": OKABE_ITO[1]}
+# Colours no racer wears (the racers take Okabe–Ito's), so an arrow never
+# reads as a path: the momentum racer's velocity arrow lies on its own path.
+ARROW_COLORS = {"gradient": "#6B6B6B", "velocity": "#E7298A"}
 
 
 # ---------------------------------------------------------------- contours
@@ -222,7 +224,7 @@ def _arrow_traces(arrows: Arrows, surface: Surface, upto: int | None, lang: str)
                 name=t(f"race.arrows.{label}", lang),
                 legendgroup="arrows",
                 hoverinfo="skip",
-                line={"color": ARROW_COLORS[kind], "width": NORMAL.line_width * 0.75},
+                line={"color": ARROW_COLORS[kind], "width": NORMAL.line_width * 1.25},
                 marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": ARROW_COLORS[kind]},
             )
         )
