@@ -23,7 +23,7 @@ DIVERGED_COLOR = "#D9D9D9"
 BOUNDARY_POINTS = 200
 # Where each region's name sits (η, β): inside it, clear of the boundaries.
 LABELS: dict[momentum.Region, tuple[float, float]] = {
-    momentum.Region.MONOTONE: (0.018, 0.08),
+    momentum.Region.MONOTONE: (0.045, 0.025),
     momentum.Region.OSCILLATING: (0.13, 0.7),
     momentum.Region.ALTERNATING: (0.158, 0.02),
     momentum.Region.DIVERGING: (0.38, 0.2),

@@ -28,7 +28,7 @@ EN: dict[str, str] = {
     "momentum.region.oscillating": "oscillating",
     "momentum.region.alternating": "alternating",
     "momentum.region.diverging": "diverging",
-    "momentum.verdict": "η = {eta}, β = {beta}: **{region}**, rate max|λ| = {rate} (λ = {roots}).",
+    "momentum.verdict": "η = {eta}, β = {beta}: **{region}**, rate max|λ| = {rate} (λ = {roots}). {detail}",
     "momentum.verdict.monotone": "Real, positive roots: the walk comes straight in from one side, never passing 0.2.",
     "momentum.verdict.oscillating": (
         "Complex roots: like a ball in a bowl, the walk rolls past the minimum and back, each swing smaller by √β."
@@ -39,6 +39,7 @@ EN: dict[str, str] = {
         "The walk: `keras.optimizers.SGD(learning_rate={eta}, momentum={beta})` applied to a `tf.Variable` "
         "in the worker, from x₀ = {x0}."
     ),
+    "momentum.walk.title": "The walk of SGD(learning_rate={eta}, momentum={beta}) on f(x) = 5x² − 2x + 4",
     "momentum.error.title": "Distance to the minimum: Keras against the closed form",
     "momentum.error.keras": "|x − x*| (Keras)",
     "momentum.error.rate": "closed form: |x₀ − x*|·{rate}ᵗ",

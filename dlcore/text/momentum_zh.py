@@ -28,7 +28,7 @@ ZH_TW: dict[str, str] = {
     "momentum.region.oscillating": "振盪",
     "momentum.region.alternating": "正負交替",
     "momentum.region.diverging": "發散",
-    "momentum.verdict": "η = {eta}，β = {beta}：**{region}**，速率 max|λ| = {rate}（λ = {roots}）。",
+    "momentum.verdict": "η = {eta}，β = {beta}：**{region}**，速率 max|λ| = {rate}（λ = {roots}）。{detail}",
     "momentum.verdict.monotone": "實數、正的根：路徑從同一側直直走進來，從不越過 0.2。",
     "momentum.verdict.oscillating": "複數根：就像碗裡的球，路徑會滾過最小值再滾回來，每次擺盪縮小為 √β 倍。",
     "momentum.verdict.alternating": "負的實數根主導：路徑每一步都跳到最小值的另一側。",
@@ -37,6 +37,7 @@ ZH_TW: dict[str, str] = {
         "路徑：在背景行程中把 `keras.optimizers.SGD(learning_rate={eta}, momentum={beta})` "
         "套用到一個 `tf.Variable`，從 x₀ = {x0} 出發。"
     ),
+    "momentum.walk.title": "SGD(learning_rate={eta}, momentum={beta}) 在 f(x) = 5x² − 2x + 4 上的路徑",
     "momentum.error.title": "和最小值的距離：Keras 對照公式解",
     "momentum.error.keras": "|x − x*|（Keras）",
     "momentum.error.rate": "公式解：|x₀ − x*|·{rate}ᵗ",

@@ -35,7 +35,7 @@ PICK_GRID = 41  # clickable points per axis for choosing the start
 PICK_LAYER = "race_pick"  # the ``meta`` of the clickable start-point layer
 # Colours no racer wears (the racers take Okabe–Ito's), so an arrow never
 # reads as a path: the momentum racer's velocity arrow lies on its own path.
-ARROW_COLORS = {"gradient": "#6B6B6B", "velocity": "#E7298A"}
+ARROW_COLORS = {"gradient": "#6B6B6B", "velocity": "#6A3D9A"}
 
 
 # ---------------------------------------------------------------- contours
@@ -198,10 +198,10 @@ def _arrow_xy(
 
 
 def _arrow_vectors(arrows: Arrows) -> dict[str, list[Point]]:
-    """The arrow kinds this racer has: the gradient step, and its velocity if it keeps one."""
-    kinds = {"gradient": arrows.gradient_steps}
-    if arrows.velocities is not None:
-        kinds["velocity"] = arrows.velocities
+    """The arrow kinds this racer has: its velocity if it keeps one, and the
+    gradient step (drawn last and dotted: on a first step the two coincide)."""
+    kinds = {} if arrows.velocities is None else {"velocity": arrows.velocities}
+    kinds["gradient"] = arrows.gradient_steps
     return kinds
 
 
@@ -224,7 +224,11 @@ def _arrow_traces(arrows: Arrows, surface: Surface, upto: int | None, lang: str)
                 name=t(f"race.arrows.{label}", lang),
                 legendgroup="arrows",
                 hoverinfo="skip",
-                line={"color": ARROW_COLORS[kind], "width": NORMAL.line_width * 1.25},
+                line={
+                    "color": ARROW_COLORS[kind],
+                    "width": NORMAL.line_width * 1.25,
+                    "dash": "dot" if kind == "gradient" else "solid",
+                },
                 marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": ARROW_COLORS[kind]},
             )
         )

@@ -26,9 +26,9 @@ from lessons.optimizers.model import (
     suggested_state,
     winner,
 )
-from lessons.optimizers.momentum_view import clicked_point, render_momentum, selectable_chart
 from lessons.optimizers.racers import HYPERS, RACER_HYPERS, RACERS, keras_code
 from lessons.optimizers.surfaces import SURFACES, Surface
+from lessons.optimizers.views import clicked_point, render_momentum, selectable_chart
 from ui import controls
 from ui.charts import show
 from ui.compute import ComputeError, compute, show_compute_error

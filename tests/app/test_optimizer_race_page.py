@@ -157,7 +157,7 @@ def test_momentum_map_and_arrows_react_to_their_controls(lang: str) -> None:
     at.selectbox(key="race_arrows").set_value("adam").run()
     assert not at.exception
     names = [trace["name"] for trace in _arrow_traces(_figures(at)[0])]
-    assert names == [t("race.arrows.gradient", lang), t("race.arrows.adam_velocity", lang)]
+    assert names == [t("race.arrows.adam_velocity", lang), t("race.arrows.gradient", lang)]
     at.selectbox(key="race_arrows").set_value("sgd").run()
     assert [trace["name"] for trace in _arrow_traces(_figures(at)[0])] == [t("race.arrows.gradient", lang)]
     at.selectbox(key="race_arrows").set_value("none").run()

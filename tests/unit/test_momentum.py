@@ -19,7 +19,8 @@ from dlcore import momentum
 from dlcore.figures.momentum_map import CLICK_LAYER, map_figure
 from dlcore.runtime.tasks import Task
 from dlcore.text import t
-from lessons.optimizers import momentum_view, page
+from lessons.optimizers import page
+from lessons.optimizers import views as momentum_view
 from lessons.optimizers.figures import race_figure
 from lessons.optimizers.model import RaceSettings, arrows, outcomes
 from lessons.optimizers.surfaces import SURFACES
@@ -236,7 +237,7 @@ def test_velocity_arrows_are_kerass_momentum_variable() -> None:
     fig = json.loads(race_figure(surface, list(found.values()), 30, lang="en", arrows=drawn).to_json())
     arrow_traces = [i for i, trace in enumerate(fig["data"]) if trace.get("legendgroup") == "arrows"]
     assert len(arrow_traces) == 2
-    velocity = fig["data"][arrow_traces[1]]
+    velocity = fig["data"][arrow_traces[0]]
     xs = [x for x in velocity["x"] if x is not None]
     assert xs[0] == pytest.approx(-4.5) and xs[1] == pytest.approx(-4.5 + slots[0][0], rel=1e-4)
     assert all(set(arrow_traces) <= set(frame["traces"]) for frame in fig["frames"])

@@ -19,7 +19,7 @@ from dlcore.runtime.tasks import Task
 from dlcore.spec import SettingError
 from dlcore.text import t
 from lessons.optimizers.figures import race_figure
-from lessons.optimizers.model import RaceSettings, outcomes
+from lessons.optimizers.model import RaceSettings, arrows, outcomes
 from lessons.optimizers.surfaces import SURFACES
 from ui import controls
 from ui.charts import project, show
@@ -106,9 +106,8 @@ def _verdict(eta: float, beta: float, lang: str) -> None:
             region=t(f"momentum.region.{region.value}", lang),
             rate=f"{float(momentum.rate(eta, beta)):.3f}",
             roots=shown,
+            detail=t(f"momentum.verdict.{region.value}", lang),
         )
-        + " "
-        + t(f"momentum.verdict.{region.value}", lang)
     )
 
 
@@ -127,7 +126,9 @@ def _walk(eta: float, beta: float, steps: int, lang: str) -> None:
         return
     results = outcomes(result, surface, 1e-3)
     st.caption(t("momentum.walk.caption", lang, eta=f"{eta:g}", beta=f"{beta:g}", x0=f"{X0:g}"))
-    show(race_figure(surface, results, steps, lang=lang), key="momentum_walk_chart")
+    fig = race_figure(surface, results, steps, lang=lang, arrows=arrows(result, results[0], eta))
+    fig.update_layout(title_text=t("momentum.walk.title", lang, eta=f"{eta:g}", beta=f"{beta:g}"))
+    show(fig, key="momentum_walk_chart")
     show(error_figure([p[0] for p in results[0].path], eta, beta, lang=lang), key="momentum_error_chart")
 
 
