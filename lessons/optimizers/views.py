@@ -71,7 +71,12 @@ def _map_clicked() -> None:
 def selectable_chart(fig: Any, key: str, on_select: Any) -> None:
     """A chart whose points a click selects (``on_select`` runs first), projected like ``show``."""
     if st.session_state.get("projector"):
+        plot_height = (fig.layout.height or 450) - (fig.layout.margin.b or 0)
         project(fig)
+        if not fig.layout.sliders:
+            # ``project`` moves the legend below the plot into a taller bottom
+            # margin; the figure grows by as much, so the map keeps its area.
+            fig.update_layout(height=plot_height + fig.layout.margin.b)
     st.plotly_chart(fig, key=key, width="stretch", on_select=on_select, selection_mode="points")
 
 
