@@ -54,7 +54,9 @@ EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         "deep_sigmoid", "gradients", ModelSpec(N_WINE, units=(32,) * 6, activation="sigmoid"), TrainConfig(epochs=30)
     ),
-    Experiment("deep_relu", "gradients", ModelSpec(N_WINE, units=(32,) * 6, activation="relu"), TrainConfig(epochs=30)),
+    Experiment(
+        "deep_relu", "gradients", ModelSpec(N_WINE, units=(32,) * 6, activation="relu"), TrainConfig(epochs=30)
+    ),
 )
 
 EXPERIMENTS_BY_KEY: dict[str, Experiment] = {e.key: e for e in EXPERIMENTS}

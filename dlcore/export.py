@@ -15,14 +15,7 @@ from dlcore.spec import OPTIMIZERS, LayerSpec, ModelSpec, TrainConfig
 
 # Keras's own defaults: an optimizer at its default learning rate is written
 # as the course writes it, by name (optimizer='adam').
-_DEFAULT_LEARNING_RATES = {
-    "SGD": 0.01,
-    "Adam": 0.001,
-    "AdamW": 0.001,
-    "RMSprop": 0.001,
-    "Adagrad": 0.001,
-    "Adadelta": 0.001,
-}
+_DEFAULT_LEARNING_RATES = {"SGD": 0.01, "Adam": 0.001, "AdamW": 0.001, "RMSprop": 0.001, "Adagrad": 0.001, "Adadelta": 0.001}
 
 
 @dataclass(frozen=True)
@@ -104,9 +97,7 @@ def compile_code(config: TrainConfig, classification: bool) -> str:
     return "\n".join(lines)
 
 
-def script_sections(
-    spec: ModelSpec, config: TrainConfig, source: DataSource = WINE, *, epochs: int | None = None
-) -> list[tuple[str, str]]:
+def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = WINE, *, epochs: int | None = None) -> list[tuple[str, str]]:
     """The script as ``(heading, code)`` sections, in the course's order.
 
     Args:
@@ -127,9 +118,7 @@ def script_sections(
     elif source.classification and source.threshold is not None:
         data.append(f"{frame}[{target!r}] = ({frame}[{target!r}] >= {_value(source.threshold)}).astype(int)")
     if source.sample is not None:
-        data.append(
-            f"{frame} = {frame}.sample(n={source.sample}, random_state=0)  # the app's random sample of the rows"
-        )
+        data.append(f"{frame} = {frame}.sample(n={source.sample}, random_state=0)  # the app's random sample of the rows")
     scale_target = not source.classification
     sections = [
         (

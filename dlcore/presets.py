@@ -41,10 +41,7 @@ WINE_PRESETS: tuple[Preset, ...] = (
     Preset("linear_unit", ModelSpec(len(WINE_FEATURES), units=()), TrainConfig()),
     Preset("course_wine", ModelSpec(len(WINE_FEATURES)), TrainConfig()),
     Preset("early_stopping", ModelSpec(len(WINE_FEATURES)), EARLY_STOPPING),
-    *(
-        Preset(k, _EXPERIMENT[k].model, _EXPERIMENT[k].train)
-        for k in ("baseline", "wider", "deeper", "dropout", "bn_after", "bn_inside")
-    ),
+    *(Preset(k, _EXPERIMENT[k].model, _EXPERIMENT[k].train) for k in ("baseline", "wider", "deeper", "dropout", "bn_after", "bn_inside")),
 )
 
 CLASSIFIER_PRESETS: tuple[Preset, ...] = (

@@ -46,7 +46,9 @@ def share_url(page_url: str, params: Mapping[str, str | Sequence[str]]) -> str:
     """
     parts = urlsplit(page_url)
     pairs = [
-        (name, value) for name, values in params.items() for value in ([values] if isinstance(values, str) else values)
+        (name, value)
+        for name, values in params.items()
+        for value in ([values] if isinstance(values, str) else values)
     ]
     query = urlencode(pairs, safe=",", quote_via=quote)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))

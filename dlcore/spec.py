@@ -263,7 +263,9 @@ class ModelSpec:
             n = seen.get(base, 0)
             seen[base] = n + 1
             name = base if n == 0 else f"{base}_{n}"
-            rows.append({"layer": f"{name} ({layer.kind})", "output_shape": f"(None, {layer.units})", "params": params})
+            rows.append(
+                {"layer": f"{name} ({layer.kind})", "output_shape": f"(None, {layer.units})", "params": params}
+            )
         return rows
 
 

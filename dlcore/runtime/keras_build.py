@@ -25,7 +25,9 @@ def build_model(spec: ModelSpec) -> keras.Sequential:
     Returns:
         An uncompiled, built ``keras.Sequential``.
     """
-    return keras.Sequential([keras.Input(shape=(spec.n_inputs,)), *(_layer(layer) for layer in spec.layers())])
+    return keras.Sequential(
+        [keras.Input(shape=(spec.n_inputs,)), *(_layer(layer) for layer in spec.layers())]
+    )
 
 
 def build_optimizer(config: TrainConfig) -> keras.optimizers.Optimizer:

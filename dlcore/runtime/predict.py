@@ -14,9 +14,7 @@ from dlcore.spec import SettingError
 
 
 @worker_task(Task.PREDICT)
-def predict(
-    payload: dict[str, Any], emit: Callable[[str, dict[str, Any]], None], should_stop: Callable[[], bool]
-) -> dict[str, Any]:
+def predict(payload: dict[str, Any], emit: Callable[[str, dict[str, Any]], None], should_stop: Callable[[], bool]) -> dict[str, Any]:
     """Predicts scaled targets for scaled feature rows with a saved model.
 
     Args:

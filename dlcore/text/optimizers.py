@@ -89,5 +89,5 @@ EN: dict[str, str] = {
     "race.how.adadelta": r"**AdaDelta** also replaces the learning rate by the running size of its own past steps Δx: $a \leftarrow \rho\,a + (1-\rho)\,g^2$, $\Delta x = -\frac{\sqrt{d + \varepsilon}}{\sqrt{a + \varepsilon}}\,g$, $d \leftarrow \rho\,d + (1-\rho)\,\Delta x^2$, $x \leftarrow x + \eta\,\Delta x$. It starts with steps of about $\eta\sqrt{\varepsilon}$, which is why it needs η ≈ 1 and a larger ε to move at all.",
     "race.how.adam": r"**Adam** is *much like Momentum, but with friction* (跟Momentum很像,但多了摩擦力): a running mean of gradients m (the momentum) divided by the running size of gradients v (RMSprop's idea): $m \leftarrow \beta_1 m + (1-\beta_1)\,g$, $v \leftarrow \beta_2 v + (1-\beta_2)\,g^2$, $x \leftarrow x - \eta\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\,\frac{m}{\sqrt{v} + \varepsilon}$ at step t. Each step is at most about η long, whatever the slope.",
     "race.keras": "The same optimizers in Keras",
-    "race.keras_note": 'Pass one to `model.compile(optimizer=...)`; `optimizer="adam"` is Adam with the default settings (learning_rate=0.001).',
+    "race.keras_note": "Pass one to `model.compile(optimizer=...)`; `optimizer=\"adam\"` is Adam with the default settings (learning_rate=0.001).",
 }

@@ -89,5 +89,5 @@ ZH_TW: dict[str, str] = {
     "race.how.adadelta": r"**AdaDelta** 還把學習率換成自己過去步伐 Δx 的移動平均大小：$a \leftarrow \rho\,a + (1-\rho)\,g^2$，$\Delta x = -\frac{\sqrt{d + \varepsilon}}{\sqrt{a + \varepsilon}}\,g$，$d \leftarrow \rho\,d + (1-\rho)\,\Delta x^2$，$x \leftarrow x + \eta\,\Delta x$。它一開始的步伐大約只有 $\eta\sqrt{\varepsilon}$，所以需要 η ≈ 1 和比較大的 ε 才動得起來。",
     "race.how.adam": r"**Adam** *跟Momentum很像，但多了摩擦力*：梯度的移動平均 m（也就是 Momentum）除以梯度的移動平均大小 v（RMSprop 的概念）：$m \leftarrow \beta_1 m + (1-\beta_1)\,g$，$v \leftarrow \beta_2 v + (1-\beta_2)\,g^2$，第 t 步時 $x \leftarrow x - \eta\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\,\frac{m}{\sqrt{v} + \varepsilon}$。不管坡度多大，每一步最多大約只有 η 那麼長。",
     "race.keras": "在 Keras 裡使用這些優化器",
-    "race.keras_note": '把其中一個傳給 `model.compile(optimizer=...)`；`optimizer="adam"` 就是使用預設設定（learning_rate=0.001）的 Adam。',
+    "race.keras_note": "把其中一個傳給 `model.compile(optimizer=...)`；`optimizer=\"adam\"` 就是使用預設設定（learning_rate=0.001）的 Adam。",
 }

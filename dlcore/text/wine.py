@@ -40,6 +40,6 @@ EN: dict[str, str] = {
     "data.column.sulphates": "Potassium sulphate, g/dm³: a wine additive.",
     "data.column.alcohol": "Alcohol, % by volume.",
     "data.column.quality": "The target: median score of at least three tasters, 0–10.",
-    "wine.best_val_units": "In {unit} units",
-    "wine.units_caption": "On average {points:.3f} {unit} off (in the column's own units).",
+    'wine.best_val_units': 'In {unit} units',
+    'wine.units_caption': "On average {points:.3f} {unit} off (in the column's own units).",
 }

@@ -40,6 +40,6 @@ ZH_TW: dict[str, str] = {
     "data.column.sulphates": "硫酸鉀，g/dm³：一種葡萄酒添加物。",
     "data.column.alcohol": "酒精濃度，體積百分比（%）。",
     "data.column.quality": "預測目標：至少三位品酒師評分的中位數，0–10 分。",
-    "wine.best_val_units": "換算成 {unit} 的單位",
-    "wine.units_caption": "平均差了 {points:.3f}（{unit} 欄位本身的單位）。",
+    'wine.best_val_units': '換算成 {unit} 的單位',
+    'wine.units_caption': '平均差了 {points:.3f}（{unit} 欄位本身的單位）。',
 }

@@ -196,7 +196,9 @@ dy_dx = tape.gradient(y, x)  # a'(x) by automatic differentiation"""
 
 def fit_code(activation: str) -> str:
     """The Keras code of the non-linearity demo, for ``st.code``."""
-    hidden = "\n".join(f"        layers.Dense({FIT_WIDTH}, activation=activation)," for _ in range(FIT_DEPTH))
+    hidden = "\n".join(
+        f"        layers.Dense({FIT_WIDTH}, activation=activation)," for _ in range(FIT_DEPTH)
+    )
     return f"""import keras
 import numpy as np
 from keras import layers

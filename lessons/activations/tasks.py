@@ -122,9 +122,7 @@ def fit_nonlinear(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) 
         model = build_model(ModelSpec.uniform(1, FIT_DEPTH, FIT_WIDTH, activation=activation))
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=FIT_LEARNING_RATE), loss="mse")
         job = JobCallbacks.create(emit, should_stop)
-        model.fit(
-            x_train, y_train, batch_size=FIT_BATCH_SIZE, epochs=1, shuffle=True, callbacks=job.as_list(), verbose=0
-        )
+        model.fit(x_train, y_train, batch_size=FIT_BATCH_SIZE, epochs=1, shuffle=True, callbacks=job.as_list(), verbose=0)
         if job.cancel.cancelled:
             raise RuntimeError("cancelled")
         prediction = model.predict(x[:, None], verbose=0).reshape(-1)

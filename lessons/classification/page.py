@@ -118,14 +118,10 @@ def _model_section(
     )
     if model is not None and train is not None:
         summary_col, code_col = st.columns(2)
-        summary_col.dataframe(
-            summary_table(model, lang), hide_index=True, width="stretch", key="classification_summary"
-        )
+        summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch", key="classification_summary")
         summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))
         with code_col:
-            code_section(
-                model, train, data["dataset"], lang, uploaded.export_source("classification") if uploaded else None
-            )
+            code_section(model, train, data["dataset"], lang, uploaded.export_source("classification") if uploaded else None)
     return model, train
 
 
@@ -170,12 +166,7 @@ def _job(
 ) -> tuple[dict, dict]:
     """The job payload (an uploaded table travels in it) and the run's meta."""
     payload = payload_for(model, train, uploaded.payload("classification") if uploaded else data)
-    meta = {
-        "model": to_dict(model),
-        "train": to_dict(train),
-        "data": data,
-        "label": _label(lang, model, uploaded, data),
-    }
+    meta = {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label(lang, model, uploaded, data)}
     return payload, meta
 
 

@@ -46,8 +46,6 @@ SOURCES: dict[str, DataSource] = {
     "wine_good": DataSource("winequality-red.csv", "quality", classification=True, threshold=7),
 }
 TOY_SOURCE = DataSource("", "label", classification=True)  # 2-D sets: no file, code lines only
-
-
 def suggested_specs(dataset: str) -> tuple[ModelSpec, TrainConfig]:
     """The suggested model (sigmoid output) and training for a data set."""
     s = SUGGESTIONS[dataset]
@@ -93,26 +91,15 @@ def data_controls(lang: str) -> dict[str, Any]:
     toy = dataset in TOY_KINDS
     c1, c2, c3, c4 = st.columns(4)
     train_ratio = controls.slider(
-        t("clf.train_ratio", lang),
-        0.1,
-        0.9,
-        0.7,
-        step=0.05,
-        key="train_ratio",
-        help=t("clf.train_ratio_help", lang),
-        where=c1,
+        t("clf.train_ratio", lang), 0.1, 0.9, 0.7, step=0.05, key="train_ratio", help=t("clf.train_ratio_help", lang), where=c1
     )
     data_seed = controls.number_input(
         t("clf.data_seed", lang), 0, 10_000, 0, step=1, key="data_seed", help=t("clf.data_seed_help", lang), where=c2
     )
     data: dict[str, Any] = {"dataset": dataset, "train_fraction": float(train_ratio), "seed": int(data_seed)}
     if toy:
-        noise = controls.slider(
-            t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3
-        )
-        n_points = controls.select_slider(
-            t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4
-        )
+        noise = controls.slider(t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3)
+        n_points = controls.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4)
         data.update(noise=float(noise), n_points=int(n_points))
     if st.session_state.get(f"{PAGE}_suggested") == dataset:
         st.caption(t("clf.suggested", lang, name=t(f"clf.ds.{dataset}", lang)))
@@ -229,9 +216,7 @@ def live_extra(frame: LiveFrame, current: dict[str, Any], split: SplitData, lang
     boundary_view(frame, current, lang)
     if frame.meta is not None and frame.history.get("val_loss"):
         trained = run_split(frame.meta["data"], current, split)
-        baseline = (
-            None if trained is None else constant_baseline("binary_crossentropy", trained.y_train, trained.y_valid)
-        )
+        baseline = None if trained is None else constant_baseline("binary_crossentropy", trained.y_train, trained.y_valid)
         diagnosis = diagnose(frame.history.get("loss", []), frame.history["val_loss"], baseline=baseline)
         show_diagnosis(diagnosis, lang, running=frame.running, key="classification_dx")
 
@@ -246,9 +231,7 @@ def payload_for(model: ModelSpec, train: TrainConfig, data: dict[str, Any]) -> d
     return payload
 
 
-def code_section(
-    model: ModelSpec, train: TrainConfig, dataset: str, lang: str, source: DataSource | None = None
-) -> None:
+def code_section(model: ModelSpec, train: TrainConfig, dataset: str, lang: str, source: DataSource | None = None) -> None:
     """The Keras code of the settings: the full downloadable script for the
     tables (``source`` for an uploaded one), the model, compile and fit
     lines for the 2-D sets."""

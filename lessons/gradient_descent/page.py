@@ -27,13 +27,7 @@ def render() -> None:
 
     xs = descent(lr, x0, steps)
     kind = regime(lr)
-    level = {
-        "monotone": "success",
-        "one_step": "success",
-        "oscillating": "info",
-        "endless": "warning",
-        "diverging": "error",
-    }[kind]
+    level = {"monotone": "success", "one_step": "success", "oscillating": "info", "endless": "warning", "diverging": "error"}[kind]
     getattr(st, level)(f"{t(f'gd.regime.{kind}', lang)} {t('gd.why', lang, factor=contraction(lr))}")
     show(descent_figure(xs, lr, lang=lang), key="gd_chart")
     st.caption(t("gd.final", lang, steps=steps, x=xs[-1], fx=f(xs[-1])))

@@ -151,7 +151,9 @@ def outcome(
 
 def outcomes(result: Mapping[str, Any], surface: Surface, tol: float) -> list[Outcome]:
     """Outcomes of every racer in a race task's result, in ``RACERS`` order."""
-    return [outcome(r, result["paths"][r], result["losses"][r], surface, tol) for r in RACERS if r in result["paths"]]
+    return [
+        outcome(r, result["paths"][r], result["losses"][r], surface, tol) for r in RACERS if r in result["paths"]
+    ]
 
 
 def winner(results: Sequence[Outcome]) -> Outcome | None:

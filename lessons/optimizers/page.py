@@ -57,9 +57,7 @@ def _story_buttons(lang: str) -> None:
         st.markdown(t("race.story", lang), width="content")
         for story in STORIES:
             st.button(
-                t(f"race.story.{story}", lang),
-                key=f"race_story_{story}",
-                on_click=lambda s=story: _apply(story_state(s), s),
+                t(f"race.story.{story}", lang), key=f"race_story_{story}", on_click=lambda s=story: _apply(story_state(s), s)
             )
         st.button(
             t("race.suggest", lang),
@@ -110,9 +108,7 @@ def _race_controls(surface: Surface, suggested: dict[str, Any], lang: str) -> tu
         if surface.y_range is not None:
             y0 = controls.slider(t("race.y0", lang), *surface.y_range, suggested["race_y0"], step=0.01, key="race_y0")
             start.append(y0)
-        steps = controls.slider(
-            t("race.steps", lang), 10, MAX_STEPS, suggested["race_steps"], step=10, key="race_steps"
-        )
+        steps = controls.slider(t("race.steps", lang), 10, MAX_STEPS, suggested["race_steps"], step=10, key="race_steps")
         tol = controls.select_slider(
             t("race.tol", lang),
             TOLERANCES,
@@ -323,9 +319,7 @@ def render() -> None:
     # Every setting defaults to the surface's suggestion, so a link names only
     # what differs from it (and a link that picks a surface gets its start point).
     suggested = suggested_state(surface_key)
-    st.markdown(
-        f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}"
-    )
+    st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
     start, steps, tol = _race_controls(surface, suggested, lang)
     racers = _racer_settings(chosen, suggested, lang)
     picked = _arrow_choice(chosen, lang)

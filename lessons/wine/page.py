@@ -106,9 +106,7 @@ def _model_overview(lang: str, model: ModelSpec) -> None:
     """The architecture diagram beside the layer summary."""
     # Side by side on a wide screen; stacked in projector mode, where the
     # larger type needs the full width.
-    arch_col, summary_col = (
-        (st.container(), st.container()) if st.session_state.get("projector") else st.columns([3, 2])
-    )
+    arch_col, summary_col = (st.container(), st.container()) if st.session_state.get("projector") else st.columns([3, 2])
     show(architecture_figure(model, lang=lang), key="wine_arch", where=arch_col)
     summary_col.markdown(f"**{t('panel.summary', lang)}**")
     summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch")

@@ -48,10 +48,7 @@ def wine_results(page: str, lang: str, split: SplitData, data: dict, unit: str |
     st.subheader(t("wine.results", lang, number=latest.number))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("wine.best_val", lang), f"{best_mae:.4f}", help=t("wine.best_val_help", lang))
-    c2.metric(
-        t("wine.best_val_points", lang) if unit is None else t("wine.best_val_units", lang, unit=md(unit)),
-        f"{best_mae * span:.3f}",
-    )
+    c2.metric(t("wine.best_val_points", lang) if unit is None else t("wine.best_val_units", lang, unit=md(unit)), f"{best_mae * span:.3f}")
     c3.metric(t("wine.best_epoch", lang), f"{best_epoch} / {latest.epochs_run}")
     c4.metric(t("wine.train_time", lang), f"{latest.result['seconds']:.1f} s")
     if unit is None:
