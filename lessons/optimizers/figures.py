@@ -20,7 +20,7 @@ from dlcore.figures.animation import frame_steps, layout_animation, play_control
 from dlcore.figures.contours import Polyline, contour_lines, contour_traces, short
 from dlcore.figures.style import NORMAL, OKABE_ITO, apply_layout
 from dlcore.text import t
-from lessons.optimizers.model import Outcome
+from lessons.optimizers.model import Arrows, Outcome
 from lessons.optimizers.racers import RACER_COLORS, RACER_SYMBOLS
 from lessons.optimizers.surfaces import Point, Surface
 
@@ -30,6 +30,12 @@ LOSS_FLOOR = 1e-16  # f − f* is drawn on a log axis; exact zeros sit here
 CONTOUR_LEVELS = 30
 CONTOUR_GRID = 90  # grid points per axis for the contour lines
 CURVE_POINTS = 300  # samples of a 1-D surface's curve
+MAX_ARROWS = 40  # arrows per kind in one view (evenly thinned, the last kept)
+PICK_GRID = 41  # clickable points per axis for choosing the start
+PICK_LAYER = "race_pick"  # the ``meta`` of the clickable start-point layer
+# Colours no racer wears (the racers take Okabe–Ito's), so an arrow never
+# reads as a path: the momentum racer's velocity arrow lies on its own path.
+ARROW_COLORS = {"gradient": "#6B6B6B", "velocity": "#6A3D9A"}
 
 
 # ---------------------------------------------------------------- contours
@@ -160,6 +166,98 @@ def _racer_traces(o: Outcome, two_d: bool, lang: str) -> list[go.Scatter]:
     return [path, head]
 
 
+# -------------------------------------------------------- race: arrows
+def _arrow_steps(upto: int) -> list[int]:
+    """Steps 0 … upto thinned to at most ``MAX_ARROWS``, ``upto`` kept."""
+    stride = max(1, math.ceil((upto + 1) / MAX_ARROWS))
+    picked = list(range(0, upto + 1, stride))
+    if picked[-1] != upto:
+        picked.append(upto)
+    return picked
+
+
+def _arrow_xy(
+    starts: Sequence[Point], vectors: Sequence[Point], steps: Sequence[int], surface: Surface
+) -> tuple[list[float | None], list[float | None], list[float]]:
+    """Segments from each start along its vector (``None`` between them) and
+    marker sizes that put an arrowhead on each segment's end only.
+
+    A 1-D surface's arrows run along x at the height of the curve."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    sizes: list[float] = []
+    for k in steps:
+        x0 = starts[k][0]
+        y0 = starts[k][1] if surface.dims == 2 else float(surface(x0))
+        dx = vectors[k][0]
+        dy = vectors[k][1] if surface.dims == 2 else 0.0
+        xs += [short(x0), short(x0 + dx), None]
+        ys += [short(y0), short(y0 + dy), None]
+        sizes += [0.0, NORMAL.marker_size * 1.6, 0.0]
+    return xs, ys, sizes
+
+
+def _arrow_vectors(arrows: Arrows) -> dict[str, list[Point]]:
+    """The arrow kinds this racer has: its velocity if it keeps one, and the
+    gradient step (drawn last and dotted: on a first step the two coincide)."""
+    kinds = {} if arrows.velocities is None else {"velocity": arrows.velocities}
+    kinds["gradient"] = arrows.gradient_steps
+    return kinds
+
+
+def _arrow_traces(arrows: Arrows, surface: Surface, upto: int | None, lang: str) -> list[go.Scatter]:
+    """The arrows up to step ``upto`` (all when None): one trace per kind.
+
+    Styled traces for the opening view; frames reuse them with coordinates only.
+    """
+    last = len(arrows.starts) - 1
+    steps = _arrow_steps(min(last, last if upto is None else upto)) if last >= 0 else []
+    traces = []
+    for kind, vectors in _arrow_vectors(arrows).items():
+        xs, ys, sizes = _arrow_xy(arrows.starts, vectors, steps, surface)
+        label = "adam_velocity" if kind == "velocity" and arrows.racer == "adam" else kind
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines+markers",
+                name=t(f"race.arrows.{label}", lang),
+                legendgroup="arrows",
+                hoverinfo="skip",
+                line={
+                    "color": ARROW_COLORS[kind],
+                    "width": NORMAL.line_width * 1.25,
+                    "dash": "dot" if kind == "gradient" else "solid",
+                },
+                marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": ARROW_COLORS[kind]},
+            )
+        )
+    return traces
+
+
+def _pick_layer(surface: Surface, lang: str) -> go.Scatter:
+    """Invisible points over the plot (along the curve in 1-D) that a click
+    selects to choose the start point; contour lines alone catch no click."""
+    xs = np.linspace(*surface.x_range, PICK_GRID if surface.dims == 2 else CURVE_POINTS // 2)
+    if surface.dims == 2:
+        gx, gy = (a.ravel() for a in np.meshgrid(xs, np.linspace(*surface.y_range, PICK_GRID)))  # type: ignore[misc]
+        x, y = gx.round(4).tolist(), gy.round(4).tolist()
+    else:
+        x = xs.round(4).tolist()
+        y = [float(surface(v)) for v in x]
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="markers",
+        meta=PICK_LAYER,
+        showlegend=False,
+        marker={"size": 12, "color": "rgba(0,0,0,0)"},
+        selected={"marker": {"color": "rgba(0,0,0,0)"}},
+        unselected={"marker": {"opacity": 1}},
+        hovertemplate=f"{t('race.chart.start', lang)}?<br>x = %{{x:.3g}}<extra></extra>",
+    )
+
+
 # -------------------------------------------------------- race: frames
 def _trail(upto: int) -> list[int]:
     """Steps 0 … upto, thinned to at most ``MAX_TRAIL`` points, ``upto`` kept."""
@@ -183,10 +281,34 @@ def _frame_traces(results: Sequence[Outcome], upto: int, two_d: bool) -> list[go
     return traces
 
 
-def _race_frames(results: Sequence[Outcome], shown: Sequence[int], first: int, two_d: bool) -> list[go.Frame]:
-    """One frame per shown step, redrawing the racers' traces (from index ``first`` on)."""
-    moving = list(range(first, first + 2 * len(results)))
-    return [go.Frame(data=_frame_traces(results, s, two_d), traces=moving, name=str(s)) for s in shown]
+def _frame_arrows(arrows: Arrows, surface: Surface, upto: int) -> list[go.Scatter]:
+    """The arrows of steps 0 … ``upto`` as coordinate-only traces for one frame."""
+    return [
+        go.Scatter(x=trace.x, y=trace.y, marker={"size": trace.marker.size})
+        for trace in _arrow_traces(arrows, surface, upto, "en")
+    ]
+
+
+def _race_frames(
+    results: Sequence[Outcome],
+    shown: Sequence[int],
+    first: int,
+    surface: Surface,
+    arrows: Arrows | None = None,
+) -> list[go.Frame]:
+    """One frame per shown step, redrawing the racers' traces (from index
+    ``first`` on) and then the arrows' traces, if any."""
+    two_d = surface.dims == 2
+    count = 2 * len(results) + (len(_arrow_vectors(arrows)) if arrows is not None else 0)
+    moving = list(range(first, first + count))
+    return [
+        go.Frame(
+            data=[*_frame_traces(results, s, two_d), *(_frame_arrows(arrows, surface, s) if arrows else [])],
+            traces=moving,
+            name=str(s),
+        )
+        for s in shown
+    ]
 
 
 # -------------------------------------------------------- race: layout
@@ -214,7 +336,15 @@ def _race_layout(fig: go.Figure, surface: Surface, shown: Sequence[int], lang: s
     fig.update_yaxes(range=list(surface.y_range) if two_d else _curve_y_range(surface))  # type: ignore[arg-type]
 
 
-def race_figure(surface: Surface, results: Sequence[Outcome], steps: int, *, lang: str) -> go.Figure:
+def race_figure(
+    surface: Surface,
+    results: Sequence[Outcome],
+    steps: int,
+    *,
+    lang: str,
+    arrows: Arrows | None = None,
+    pickable: bool = False,
+) -> go.Figure:
     """The race, animated: every racer's path over the surface's contours
     (2-D) or along the curve (1-D), with Replay / Play / Pause and a step
     slider. It opens at the finish; Replay runs it from the start.
@@ -224,6 +354,9 @@ def race_figure(surface: Surface, results: Sequence[Outcome], steps: int, *, lan
         results: Outcomes in display order.
         steps: Steps each racer was given (the slider's range).
         lang: Text language.
+        arrows: One racer's gradient and velocity arrows, drawn at each step
+            (thinned) and growing with the animation.
+        pickable: Add the invisible layer a click selects to choose the start.
 
     Returns:
         The figure.
@@ -231,12 +364,16 @@ def race_figure(surface: Surface, results: Sequence[Outcome], steps: int, *, lan
     two_d = surface.dims == 2
     fig = go.Figure()
     fig.add_traces(_contour_backdrop(surface, lang) if two_d else _curve_backdrop(surface, lang))
+    if pickable:
+        fig.add_trace(_pick_layer(surface, lang))
     fig.add_trace(_start_trace(surface, results[0].path[0] if results else surface.start, lang))
     first_racer = len(fig.data)
     for o in results:
         fig.add_traces(_racer_traces(o, two_d, lang))
+    if arrows is not None:
+        fig.add_traces(_arrow_traces(arrows, surface, None, lang))
     shown = frame_steps(steps, MAX_FRAMES)
-    fig.frames = _race_frames(results, shown, first_racer, two_d)
+    fig.frames = _race_frames(results, shown, first_racer, surface, arrows)
     _race_layout(fig, surface, shown, lang)
     return fig
 

@@ -235,3 +235,51 @@ def story_state(story: str) -> dict[str, Any]:
     surface_key, racers = STORIES[story]
     return {**suggested_state(surface_key), "race_optimizers": list(racers), "race_tol": DEFAULT_TOLERANCE}
 
+
+# ------------------------------------------------------------------ arrows
+@dataclass(frozen=True)
+class Arrows:
+    """One racer's arrows at each step, in the surface's coordinates.
+
+    Attributes:
+        racer: Racer key.
+        starts: The point each step started from.
+        gradient_steps: −η·g per step, g the gradient Keras applied.
+        velocities: The step's momentum variable as a displacement: SGD's
+            velocity v as Keras holds it (x ← x + v), Adam's first moment m
+            as −η·m; None for an optimizer without such a variable.
+        variable: Which Keras variable ``velocities`` comes from (for the caption).
+    """
+
+    racer: str
+    starts: list[Point]
+    gradient_steps: list[Point]
+    velocities: list[Point] | None
+    variable: str | None
+
+
+def arrows(result: Mapping[str, Any], o: Outcome, learning_rate: float) -> Arrows:
+    """The arrows of one racer from a race task's result.
+
+    Steps after a divergence are dropped with the path (the arrows of steps
+    0 … len(path) − 2, each from its start point).
+
+    Args:
+        result: The race task's result (``gradients`` and ``slots`` per racer).
+        o: The racer's outcome (its kept path).
+        learning_rate: The racer's η (scales g and Adam's m into a step).
+
+    Returns:
+        The arrows.
+    """
+    count = max(0, min(len(o.path) - 1, len(result["gradients"][o.racer])))
+    gradient_steps = [tuple(-learning_rate * g for g in step) for step in result["gradients"][o.racer][:count]]
+    slots = result["slots"].get(o.racer)
+    velocities: list[Point] | None = None
+    variable = None
+    if slots is not None:
+        adam = o.racer == "adam"
+        scale = -learning_rate if adam else 1.0  # Adam's m is a gradient average; SGD's v is already a step
+        velocities = [tuple(scale * v for v in step) for step in slots[:count]]
+        variable = "optimizer._momentums (m)" if adam else "optimizer.momentums (v)"
+    return Arrows(o.racer, list(o.path[:count]), gradient_steps, velocities, variable)

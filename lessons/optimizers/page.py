@@ -15,8 +15,10 @@ from lessons.optimizers.model import (
     MAX_STEPS,
     STORIES,
     TOLERANCES,
+    Arrows,
     Outcome,
     RaceSettings,
+    arrows,
     hyper_key,
     outcome_table,
     outcomes,
@@ -26,6 +28,7 @@ from lessons.optimizers.model import (
 )
 from lessons.optimizers.racers import HYPERS, RACER_HYPERS, RACERS, keras_code
 from lessons.optimizers.surfaces import SURFACES, Surface
+from lessons.optimizers.views import clicked_point, render_momentum, selectable_chart
 from ui import controls
 from ui.charts import show
 from ui.compute import ComputeError, compute, show_compute_error
@@ -156,6 +159,65 @@ def _racer_settings(chosen: list[str], suggested: dict[str, Any], lang: str) -> 
     return racers
 
 
+def _start_clicked() -> None:
+    """Race chart callback: the clicked place becomes the start (before the sliders are drawn).
+
+    In 1-D only x counts (the click lands on the curve); values are clamped
+    to the sliders' ranges and rounded to their step.
+    """
+    point = clicked_point(st.session_state.get("race_chart"))
+    if point is None:
+        return
+    surface = SURFACES[st.session_state.get("race_surface", DEFAULT_SURFACE)]
+    ranges = [("race_x0", point["x"], surface.x_range)]
+    if surface.y_range is not None:
+        ranges.append(("race_y0", point["y"], surface.y_range))
+    for key, value, (low, high) in ranges:
+        st.session_state[key] = round(min(max(float(value), low), high), 2)
+
+
+def _arrow_choice(chosen: list[str], lang: str) -> str | None:
+    """Which racer's arrows to draw (none, or one of the chosen racers).
+
+    Returns:
+        The racer key, or None.
+    """
+    options = ["none", *(r for r in RACERS if r in chosen)]
+    if st.session_state.get("race_arrows") not in options:
+        st.session_state.pop("race_arrows", None)  # its racer left the race
+    default = "momentum" if "momentum" in chosen else "none"
+    picked = controls.selectbox(
+        t("race.arrows", lang),
+        options,
+        index=options.index(default),
+        key="race_arrows",
+        format_func=lambda k: t("race.arrows.none", lang) if k == "none" else t(f"optimizer.{k}", lang),
+        help=t("race.arrows_help", lang),
+    )
+    return None if picked == "none" else picked
+
+
+def _race_chart(
+    surface: Surface,
+    results: list[Outcome],
+    result: Any,
+    racers: dict[str, dict[str, float]],
+    picked: str | None,
+    steps: int,
+    lang: str,
+) -> None:
+    """The race chart: clicking it chooses the start; the picked racer's arrows."""
+    shown = next((o for o in results if o.racer == picked), None)
+    drawn: Arrows | None = None
+    if shown is not None:
+        drawn = arrows(result, shown, float(racers[picked]["learning_rate"]))  # type: ignore[index]
+    st.caption(t("race.pick_start", lang))
+    fig = race_figure(surface, results, steps, lang=lang, arrows=drawn, pickable=True)
+    selectable_chart(fig, "race_chart", _start_clicked)
+    if drawn is not None and drawn.variable is not None:
+        st.caption(t("race.arrows.caption", lang, variable=drawn.variable))
+
+
 def _story_note(surface_key: str, lang: str) -> None:
     """The chosen story's text, while its surface is on show."""
     story = st.session_state.get("race_story")
@@ -260,15 +322,18 @@ def render() -> None:
     st.markdown(f"**{t(f'race.surface.{surface_key}.formula', lang)}** · {t(f'race.surface.{surface_key}.about', lang)}")
     start, steps, tol = _race_controls(surface, suggested, lang)
     racers = _racer_settings(chosen, suggested, lang)
+    picked = _arrow_choice(chosen, lang)
     _story_note(surface_key, lang)
 
     result = _run_race(surface_key, start, steps, racers, lang)
     results = outcomes(result, surface, tol)
     _verdict(results, tol, steps, lang)
-    show(race_figure(surface, results, steps, lang=lang), key="race_chart")
+    _race_chart(surface, results, result, racers, picked, steps, lang)
     show(loss_figure(surface, results, tol, lang=lang), key="race_loss_chart")
     _results_table(results, surface, tol, lang)
     st.caption(t("race.seconds", lang, count=len(results), steps=steps, seconds=result["seconds"]))
+
+    render_momentum(lang)
 
     _how_it_works(lang)
     _keras_lines(racers, lang)

@@ -11,9 +11,12 @@ import json
 import sys
 from typing import Any
 
+import pytest
+
 from dlcore.text import t
 from lessons.optimizers.racers import RACERS
 from lessons.optimizers.surfaces import SURFACES
+from tests.app.test_links import open_link
 from tests.conftest import open_page
 
 
@@ -110,3 +113,58 @@ def test_story_presets_tell_the_course_story() -> None:
 
     assert "tensorflow" not in sys.modules
     assert "keras" not in sys.modules
+
+
+# ------------------------------------------------- momentum map and arrows
+def _figures(at: Any) -> list[dict[str, Any]]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _arrow_traces(fig: dict[str, Any]) -> list[dict[str, Any]]:
+    return [trace for trace in fig["data"] if trace.get("legendgroup") == "arrows"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_momentum_map_and_arrows_react_to_their_controls(lang: str) -> None:
+    at = open_link("pages/5_optimizers.py", lang=lang, momentum_lr="0.15", momentum_beta="0")
+    assert not at.exception
+    assert (at.select_slider(key="momentum_lr").value, at.select_slider(key="momentum_beta").value) == (0.15, 0.0)
+    labels = {w.label for w in at.select_slider}
+    assert t("momentum.lr", lang) in labels and t("momentum.beta", lang) in labels
+    if lang == "zh-TW":
+        assert "學習率 η" in labels and "動量 β" in labels
+    verdict = next(m.value for m in at.markdown if "max|λ| =" in m.value)
+    assert t("momentum.region.alternating", lang) in verdict
+    race, _, momentum_map, walk, error = _figures(at)
+    assert momentum_map["layout"]["title"]["text"] == t("momentum.map.title", lang)
+    # The walk is Keras's, from the page's start, with the chosen η.
+    path = _trace(walk, t("optimizer.momentum", lang))["x"]
+    assert path[0] == -2.5 and len(path) == 61
+    assert path[1] == pytest.approx(-2.5 - 0.15 * (10 * -2.5 - 2), rel=1e-6)
+    # Default arrows: the momentum racer's gradient step and velocity.
+    assert len(_arrow_traces(race)) == 2
+
+    at.select_slider(key="momentum_beta").set_value(0.9)
+    at.select_slider(key="momentum_lr").set_value(0.3)
+    at.slider(key="momentum_steps").set_value(100).run()
+    assert not at.exception
+    verdict = next(m.value for m in at.markdown if "max|λ| =" in m.value)
+    assert t("momentum.region.oscillating", lang) in verdict
+    walk = _figures(at)[3]
+    assert len(_trace(walk, t("optimizer.momentum", lang))["x"]) == 101
+
+    # Arrows: Adam's (−η·m), SGD's (no velocity variable: the gradient only), none.
+    at.selectbox(key="race_arrows").set_value("adam").run()
+    assert not at.exception
+    names = [trace["name"] for trace in _arrow_traces(_figures(at)[0])]
+    assert names == [t("race.arrows.adam_velocity", lang), t("race.arrows.gradient", lang)]
+    at.selectbox(key="race_arrows").set_value("sgd").run()
+    assert [trace["name"] for trace in _arrow_traces(_figures(at)[0])] == [t("race.arrows.gradient", lang)]
+    at.selectbox(key="race_arrows").set_value("none").run()
+    assert _arrow_traces(_figures(at)[0]) == []
+    # The arrows' racer leaves the race: the choice falls back, no error.
+    at.selectbox(key="race_arrows").set_value("adam").run()
+    at.multiselect(key="race_optimizers").set_value(["sgd", "momentum"]).run()
+    assert not at.exception
+    assert at.selectbox(key="race_arrows").value in ("none", "momentum")
+    assert "tensorflow" not in sys.modules
