@@ -15,7 +15,8 @@ from dlcore.figures.style import NORMAL, apply_layout
 from dlcore.text import t
 
 KINDS = ("kernel", "bias")
-ROW_HEIGHT = 170  # px per layer: small multiples, as TensorBoard's cards
+ROW_HEIGHT = 180  # px per layer: small multiples, as TensorBoard's cards
+ROW_GAP = 55  # px between two rows, for the lower row's title
 # Band opacity from the outermost (min–max) to the innermost (±0.5σ) pair.
 BAND_OPACITIES = (0.15, 0.25, 0.35, 0.5)
 
@@ -61,8 +62,16 @@ def distributions_figure(
     labels = layer_labels(samples, units, lang)
     rows = max(len(labels), 1)
     titles = [t(f"dist.{kind}", lang, layer=label) for label in labels for kind in KINDS]
+    # The epochs are shared down each column (tick labels only under the
+    # last row); the gap between rows leaves room for the next row's title
+    # at projector size.
     fig = make_subplots(
-        rows=rows, cols=2, subplot_titles=titles or None, horizontal_spacing=0.08, vertical_spacing=0.5 / rows
+        rows=rows,
+        cols=2,
+        subplot_titles=titles or None,
+        shared_xaxes=True,
+        horizontal_spacing=0.08,
+        vertical_spacing=min(0.3, ROW_GAP / (ROW_HEIGHT * rows)),
     )
     epochs = [int(epoch) for epoch, _ in samples]
     for row in range(1, len(labels) + 1):
