@@ -16,7 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from dlcore.figures.curves import loss_figure
+from dlcore.figures.curves import apply_curve_options, loss_figure
 from dlcore.figures.style import NORMAL
 from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RunRecord, epoch_seconds, eta_seconds, history_from_events
@@ -24,6 +24,7 @@ from dlcore.runtime.session_work import is_interrupted
 from dlcore.runtime.tasks import Task
 from dlcore.text import error_text, t
 from ui.charts import memoized
+from ui.curve_controls import curve_options
 from ui.pool import get_pool
 from ui.session_jobs import active_job, poll, runs, start_job
 
@@ -290,8 +291,9 @@ def _draw_chart(frame: LiveFrame, chart_key: str, curves: Callable[[LiveFrame, s
     signature changed (a new epoch, another run, another language)."""
     epochs = len(frame.history.get("loss", []))
     previous = frame.previous.number if frame.previous else None
-    signature = (frame.source, epochs, frame.total_epochs, frame.loss_name, previous, lang)
-    fig = memoized(chart_key, signature, lambda: curves(frame, lang))
+    options = curve_options()  # the page's smoothing and log scale (ui.curve_controls)
+    signature = (frame.source, epochs, frame.total_epochs, frame.loss_name, previous, lang, options)
+    fig = memoized(chart_key, signature, lambda: apply_curve_options(curves(frame, lang), options))
     st.plotly_chart(fig, key=chart_key, width="stretch")
 
 

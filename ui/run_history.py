@@ -7,11 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dlcore.figures.curves import runs_figure
+from dlcore.figures.curves import apply_curve_options, runs_figure
 from dlcore.runtime.runs import RUN_CAP, RunRecord
 from dlcore.runtime.session_work import is_interrupted
 from dlcore.store.runs import workspace_cap
 from dlcore.text import t
+from ui.curve_controls import curve_options
 from ui.session_jobs import runs, session_work
 from ui.store import current_workspace, delete_stored
 
@@ -58,12 +59,16 @@ def run_history(page: str, lang: str) -> None:
     picked = [r for r in history if r.number in chosen]
     if picked:
         st.plotly_chart(
-            runs_figure(
-                [
-                    (f"{t('runs.run', lang)} {r.number}: {r.meta.get('label', '')}", r.history.get("val_loss", []))
-                    for r in picked
-                ],
-                lang=lang,
+            apply_curve_options(  # the page's smoothing and log scale (ui.curve_controls)
+                runs_figure(
+                    [
+                        (f"{t('runs.run', lang)} {r.number}: {r.meta.get('label', '')}", r.history.get("val_loss", []))
+                        for r in picked
+                    ],
+                    lang=lang,
+                    numbers=[r.number for r in picked],
+                ),
+                curve_options(),
             ),
             key=f"{page}_runs_chart",
             width="stretch",

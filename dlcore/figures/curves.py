@@ -1,15 +1,86 @@
-"""Learning curves, the comparison of runs, and predicted against actual values."""
+"""Learning curves, the comparison of runs, and predicted against actual values;
+TensorBoard's smoothing and log scale for any curves figure, and one colour
+per run number."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from dlcore.curve_stats import smooth
 from dlcore.figures.style import NORMAL, OKABE_ITO, apply_layout
 from dlcore.markup import plotly_text
 from dlcore.text import t
+
+# Run colours: Okabe–Ito without yellow (too pale for a thin line on white)
+# and with black last (it also draws reference lines).
+RUN_COLOURS: tuple[str, ...] = (*OKABE_ITO[:6], OKABE_ITO[7])
+RAW_OPACITY = 0.25  # the raw values behind a smoothed line, as TensorBoard draws them
+
+
+def run_colour(number: int) -> str:
+    """The colour of run ``number`` (1, 2, ...) in every per-run chart: the
+    live curves, the run-history overlay, the distributions."""
+    return RUN_COLOURS[(max(int(number), 1) - 1) % len(RUN_COLOURS)]
+
+
+@dataclass(frozen=True)
+class CurveOptions:
+    """How curves are drawn (the page's smoothing slider and log-scale switch).
+
+    Attributes:
+        smoothing: TensorBoard's smoothing weight in [0, 0.99]; 0 draws the raw values.
+        log_scale: Whether the (first) y axis is logarithmic.
+    """
+
+    smoothing: float = 0.0
+    log_scale: bool = False
+
+
+def _smoothable(trace: object) -> bool:
+    """A line of at least two points (not a marker such as the best-epoch star)."""
+    return (
+        isinstance(trace, go.Scatter)
+        and "lines" in (trace.mode or "lines")
+        and trace.y is not None
+        and len(trace.y) > 1
+    )
+
+
+def apply_curve_options(fig: go.Figure, options: CurveOptions) -> go.Figure:
+    """Smooths every line of a curves figure and sets its y scale, as TensorBoard does.
+
+    With smoothing, each line is drawn twice in its colour: its raw values
+    faint behind, and the smoothed values (``dlcore.curve_stats.smooth``)
+    solid in front, one legend entry for both. A log scale applies to the
+    first y axis (the loss; a second panel, such as accuracy, keeps its own).
+
+    Args:
+        fig: Any curves figure (``loss_figure``, ``runs_figure``, a lesson's own).
+        options: Smoothing weight and log scale.
+
+    Returns:
+        ``fig`` itself when smoothing is off (its y axis set), else a new figure.
+    """
+    if options.smoothing > 0 and any(_smoothable(trace) for trace in fig.data):
+        traces = []
+        for i, trace in enumerate(fig.data):
+            if not _smoothable(trace):
+                traces.append(trace)
+                continue
+            group = trace.legendgroup or f"curve{i}"
+            raw = go.Scatter(trace).update(opacity=RAW_OPACITY, showlegend=False, legendgroup=group, hoverinfo="skip")
+            smoothed = go.Scatter(trace).update(
+                y=smooth(list(trace.y), options.smoothing), mode="lines", legendgroup=group
+            )
+            traces += [raw, smoothed]
+        fig = go.Figure(data=traces, layout=fig.layout)
+    if options.log_scale:
+        fig.update_layout(yaxis_type="log")
+    return fig
 
 
 def _finite(values: Sequence[float | None]) -> list[float | None]:
@@ -45,6 +116,8 @@ def loss_figure(
     stopped_epoch: int | None = None,
     compare: Mapping[str, Sequence[float | None]] | None = None,
     compare_label: str | None = None,
+    colour: str | None = None,
+    compare_colour: str | None = None,
 ) -> go.Figure:
     """Training and validation loss per epoch, as Keras's History holds them.
 
@@ -60,6 +133,9 @@ def loss_figure(
         stopped_epoch: Epoch at which EarlyStopping stopped, marked if given.
         compare: Another run's history, drawn dotted for comparison.
         compare_label: Legend name of that run.
+        colour: The run's colour (``run_colour``): validation solid,
+            training dashed in it; default: training blue, validation vermillion.
+        compare_colour: The compared run's colour (default grey).
 
     Returns:
         The figure.
@@ -73,12 +149,12 @@ def loss_figure(
                 y=val,
                 name=compare_label or t("chart.previous_run", lang),
                 mode="lines",
-                line={"color": "#999999", "width": NORMAL.line_width, "dash": "dot"},
+                line={"color": compare_colour or "#999999", "width": NORMAL.line_width, "dash": "dot"},
             )
         )
-    for name, color, label in (
-        ("loss", OKABE_ITO[0], t("chart.train_loss", lang)),
-        ("val_loss", OKABE_ITO[1], t("chart.valid_loss", lang)),
+    for name, color, dash, label in (
+        ("loss", colour or OKABE_ITO[0], "dash" if colour else "solid", t("chart.train_loss", lang)),
+        ("val_loss", colour or OKABE_ITO[1], "solid", t("chart.valid_loss", lang)),
     ):
         values = _finite(history.get(name, []))
         fig.add_trace(
@@ -87,7 +163,7 @@ def loss_figure(
                 y=values,
                 name=label,
                 mode="lines+markers" if len(values) <= 60 else "lines",
-                line={"color": color, "width": NORMAL.line_width},
+                line={"color": color, "width": NORMAL.line_width, "dash": dash},
                 marker={"size": NORMAL.marker_size},
             )
         )
@@ -115,6 +191,7 @@ def runs_figure(
     runs: Sequence[tuple[str, Sequence[float | None]]],
     *,
     lang: str,
+    numbers: Sequence[int] | None = None,
 ) -> go.Figure:
     """Validation-loss curves of several runs, overlaid, each minimum starred.
 
@@ -122,6 +199,8 @@ def runs_figure(
         runs: ``(label, val_loss list)`` pairs; a label is plain text (it
             may hold an uploaded file's name), shown as it is.
         lang: Text language.
+        numbers: The runs' numbers, same order: each run is drawn in its
+            ``run_colour``; default: the palette in order.
 
     Returns:
         The figure.
@@ -129,7 +208,7 @@ def runs_figure(
     fig = go.Figure()
     for i, (text, values) in enumerate(runs):
         label = plotly_text(text)
-        color = OKABE_ITO[i % len(OKABE_ITO)]
+        color = run_colour(numbers[i]) if numbers is not None else OKABE_ITO[i % len(OKABE_ITO)]
         clean = _finite(values)
         fig.add_trace(
             go.Scatter(

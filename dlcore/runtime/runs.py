@@ -29,7 +29,9 @@ class RunRecord:
         seconds: Training time per epoch reported by the worker.
         extras: Probe results: ``"gradients"`` (``[[epoch, [mean |grad| per
             Dense layer]], ...]``) and ``"boundary"`` (the returned model's
-            grid, ``{"epoch", "p"}``; only the newest run keeps it).
+            grid, ``{"epoch", "p"}``; only the newest run keeps it) and
+            ``"weights"`` (``[[epoch, [per Dense layer {"kernel", "bias"}
+            percentiles]], ...]``).
         run_id: The run's id in the store ("" for a run never stored).
     """
 
@@ -124,6 +126,9 @@ def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapsho
     gradients = probe_series(snapshot.events, "gradients")
     if gradients:
         extras["gradients"] = [[epoch, list(values)] for epoch, values in gradients]
+    weights = probe_series(snapshot.events, "weights")
+    if weights:  # the distributions view's samples (dlcore.runtime.histogram_probe)
+        extras["weights"] = [[epoch, list(layers)] for epoch, layers in weights]
     boundary = latest_probe(snapshot.events, "boundary")
     if snapshot.state == DONE and snapshot.result is not None:
         result = {k: v for k, v in snapshot.result.items() if k not in _BULKY}

@@ -20,6 +20,7 @@ import tensorflow as tf
 from dlcore.data import SplitData, data_split
 from dlcore.runtime.callbacks import JobCallbacks
 from dlcore.runtime.compiled_models import worker_models
+from dlcore.runtime.histogram_probe import histogram_probe
 from dlcore.runtime.model_store import model_path, prune
 from dlcore.runtime.probes import BoundaryProbe, GradientProbe
 from dlcore.runtime.tasks import Emit, ShouldStop, Task, worker_task
@@ -184,7 +185,9 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
             {"every": k}}`` adds per-layer mean |gradient| every k epochs
             (k = 0: about 50 samples per run), ``{"boundary": {"extent": e,
             "size": s, "interval": seconds}}`` adds the model's probability on
-            an s × s grid over [−e, e]² at most every ``interval`` seconds.
+            an s × s grid over [−e, e]² at most every ``interval`` seconds,
+            ``{"weights": {"samples": n}}`` per-layer weight percentiles
+            (``dlcore.runtime.histogram_probe``) at most n times.
             ``model_id`` is optional: the final model is saved under that id
             in ``dlcore.runtime.model_store``.
         emit: Message sink (see ``dlcore.runtime.callbacks.EpochStream``).
@@ -205,7 +208,9 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     config = from_dict(TrainConfig, payload["train"])
     model = _model(spec, config, split)
     gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
-    job = JobCallbacks.create(emit, should_stop, [p for p in (gradient_probe, boundary_probe) if p is not None])
+    weights_probe = histogram_probe(payload.get("probes", {}), config.epochs)  # {"weights": {}}: the distributions
+    probes = [p for p in (gradient_probe, boundary_probe, weights_probe) if p is not None]
+    job = JobCallbacks.create(emit, should_stop, probes)
     early = _early_stopping(config)
 
     started = time.perf_counter()

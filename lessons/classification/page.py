@@ -24,6 +24,7 @@ from lessons.classification.views import (
     suggested_specs,
 )
 from ui import controls
+from ui.curve_controls import curve_controls
 from ui.frame import page_end, page_frame
 from ui.live import live_view, train_buttons
 from ui.next_run import before_train
@@ -142,6 +143,7 @@ def _training_section(
     fits = before_train(PAGE, lang, model, train, split, uploaded=uploaded, bundled=bundled, scope=PAGE)
     job = partial(_job, lang, model, train, uploaded, data)
     train_buttons(PAGE, lang, job=job if valid and fits else None)
+    curve_controls(lang)  # smoothing and log scale of the curves below (ui.curve_controls)
     live_view(
         PAGE,
         lang,

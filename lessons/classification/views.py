@@ -33,6 +33,7 @@ from ui import controls
 from ui.charts import show, show_memoized
 from ui.compute import ComputeError, compute
 from ui.diagnosis_view import show_diagnosis
+from ui.distributions import distributions_view, with_weights_probe
 from ui.export_view import export_section
 from ui.live import LiveFrame
 from ui.panel import apply_settings
@@ -214,6 +215,7 @@ def live_extra(frame: LiveFrame, current: dict[str, Any], split: SplitData, lang
     """Below the live curves: the decision boundary (2-D sets) and the
     diagnosis (against the constant prediction when the run's split is known)."""
     boundary_view(frame, current, lang)
+    distributions_view(PAGE, frame, lang)  # TensorBoard's distributions (ui.distributions)
     if frame.meta is not None and frame.history.get("val_loss"):
         trained = run_split(frame.meta["data"], current, split)
         baseline = None if trained is None else constant_baseline("binary_crossentropy", trained.y_train, trained.y_valid)
@@ -228,7 +230,7 @@ def payload_for(model: ModelSpec, train: TrainConfig, data: dict[str, Any]) -> d
         split = data_split(data)
         grid = grid_for(np.vstack([split.x_train, split.x_valid]), GRID_SIZE)
         payload["probes"] = {"boundary": {"extent": grid.extent, "size": grid.size, "interval": BOUNDARY_INTERVAL}}
-    return payload
+    return with_weights_probe(payload)  # TensorBoard's distributions (ui.distributions)
 
 
 def code_section(model: ModelSpec, train: TrainConfig, dataset: str, lang: str, source: DataSource | None = None) -> None:

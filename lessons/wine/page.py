@@ -16,6 +16,8 @@ from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
 from lessons.wine.views import downloads, predict_one_wine, wine_results
 from ui.charts import show
+from ui.curve_controls import curve_controls, run_coloured_curves
+from ui.distributions import distributions_view, with_weights_probe
 from ui.export_view import export_section
 from ui.frame import page_end, page_frame
 from ui.live import live_view, train_buttons
@@ -121,16 +123,20 @@ def _training_section(
     uploaded: UploadedData | None,
     current_data: dict[str, Any],
 ) -> None:
-    """The pre-flight check, the Train button and the live learning curves."""
+    """The pre-flight check, the Train button, the live learning curves (with
+    TensorBoard's smoothing and log scale) and the weights' distributions."""
     valid = model is not None and train is not None
     fits = before_train(PAGE, lang, model, train, split, uploaded=uploaded, bundled=t("upload.source.bundled", lang))
     job = partial(_job, lang, model, train, uploaded, current_data)
     train_buttons(PAGE, lang, job=job if valid and fits else None)
+    curve_controls(lang)
     live_view(
         PAGE,
         lang,
         planned_epochs=train.epochs if train else COURSE_TRAINING.epochs,
         loss_name=train.loss if train else COURSE_TRAINING.loss,
+        curves=run_coloured_curves(PAGE),
+        extra=lambda frame: distributions_view(PAGE, frame, lang),
     )
 
 
@@ -141,7 +147,7 @@ def _job(
     names the saved model in both."""
     model_id = new_model_id()
     data = uploaded.payload("regression") if uploaded else {"dataset": "wine"}
-    payload = {"model": to_dict(model), "train": to_dict(train), "data": data, "model_id": model_id}
+    payload = with_weights_probe({"model": to_dict(model), "train": to_dict(train), "data": data, "model_id": model_id})
     label = f"{layers_label(model, lang)} · {uploaded.name}" if uploaded else layers_label(model, lang)
     meta = {"model": to_dict(model), "train": to_dict(train), "label": label, "model_id": model_id}
     meta["data"] = current_data

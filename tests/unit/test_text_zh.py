@@ -36,6 +36,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.board", "dlcore.text.board_zh"),
     ("dlcore.text.store", "dlcore.text.store_zh"),
     ("dlcore.text.momentum", "dlcore.text.momentum_zh"),
+    ("dlcore.text.curves", "dlcore.text.curves_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character
