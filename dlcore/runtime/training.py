@@ -21,6 +21,7 @@ from dlcore.data import SplitData, data_split
 from dlcore.runtime.callbacks import JobCallbacks
 from dlcore.runtime.compiled_models import worker_models
 from dlcore.runtime.model_store import model_path, prune
+from dlcore.runtime.neuron_probe import neuron_probe
 from dlcore.runtime.probes import BoundaryProbe, GradientProbe
 from dlcore.runtime.tasks import Emit, ShouldStop, Task, worker_task
 from dlcore.spec import ModelSpec, TrainConfig, from_dict
@@ -66,7 +67,8 @@ def _probes(
         gradients = GradientProbe(split.x_train[rows], split.y_train[rows], config.loss, every)
     if "boundary" in options:
         spec = options["boundary"]
-        boundary = BoundaryProbe(Grid(float(spec["extent"]), int(spec["size"])), float(spec.get("interval", 0.25)))
+        grid = Grid(float(spec["extent"]), int(spec["size"]), tuple(spec.get("features", ())))
+        boundary = BoundaryProbe(grid, float(spec.get("interval", 0.25)))
     return gradients, boundary
 
 
@@ -205,7 +207,8 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     config = from_dict(TrainConfig, payload["train"])
     model = _model(spec, config, split)
     gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
-    job = JobCallbacks.create(emit, should_stop, [p for p in (gradient_probe, boundary_probe) if p is not None])
+    neurons = neuron_probe(payload.get("probes", {}), config.epochs)  # "neurons": the hidden units' maps
+    job = JobCallbacks.create(emit, should_stop, [p for p in (gradient_probe, boundary_probe, neurons) if p is not None])
     early = _early_stopping(config)
 
     started = time.perf_counter()
