@@ -28,11 +28,14 @@ import numpy as np
 
 TOY_KINDS: tuple[str, ...] = ("circle", "xor", "gaussian", "spiral", "moons")
 GRID_SIZE = 100
+NEURON_GRID = 25  # points per axis of the neuron view's unit maps: 625 bytes a map
 SPIRAL_TURNS = 1.25
 # Optional input features as TensorFlow Playground offers them, in column
 # order after x1 and x2. Each name maps to (column name, closed form).
 FEATURES: tuple[str, ...] = ("x1sq", "x2sq", "x1x2", "sin1", "sin2")
 FEATURE_COLUMNS: dict[str, str] = {"x1sq": "x1^2", "x2sq": "x2^2", "x1x2": "x1*x2", "sin1": "sin(x1)", "sin2": "sin(x2)"}
+# The same closed forms as the exported script writes them (x1, x2 are its columns).
+FEATURE_CODE: dict[str, str] = {"x1sq": "x1 ** 2", "x2sq": "x2 ** 2", "x1x2": "x1 * x2", "sin1": "np.sin(x1)", "sin2": "np.sin(x2)"}
 _FEATURE_FORMS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "x1sq": lambda a, b: a * a,
     "x2sq": lambda a, b: b * b,

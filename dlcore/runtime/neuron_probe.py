@@ -17,9 +17,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dlcore.toy_data import Grid, encode_probabilities, encode_signed
+from dlcore.toy_data import NEURON_GRID, Grid, encode_probabilities, encode_signed
 
-NEURON_GRID = 25  # points per axis of the unit maps: 625 points, one byte each
 NEURON_INTERVAL = 1 / 3  # seconds between two reports: at most 3 per second
 WEIGHT_DECIMALS = 4
 

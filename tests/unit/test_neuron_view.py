@@ -106,7 +106,7 @@ def test_exported_feature_function_reproduces_the_apps_columns() -> None:
     code = keras_code(ModelSpec(n_inputs=2 + len(FEATURES), units=(4,)), TrainConfig(), TOY_SOURCE, features=FEATURES)
     namespace: dict = {}
     start = code.index("import numpy as np")
-    exec(code[start : code.index("\n\n\n", start)], namespace)  # the feature function only
+    exec(code[start : code.index("\nX_train = add_features", start)], namespace)  # the feature function only
     np.testing.assert_allclose(namespace["add_features"](x), add_features(x, FEATURES), rtol=1e-6)
     assert "add_features(" in code.split("def add_features")[1]  # the columns are added before fit
 
