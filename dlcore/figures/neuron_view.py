@@ -28,7 +28,7 @@ EDGE_POSITIVE, EDGE_NEGATIVE = OKABE_ITO[0], OKABE_ITO[1]
 # Negative → vermillion, 0 → white, positive → blue: the page's class colours
 # (class 0 vermillion, class 1 blue), as TensorFlow Playground's orange/blue.
 SIGNED_SCALE: list[list[float | str]] = [[0.0, EDGE_NEGATIVE], [0.5, "#FFFFFF"], [1.0, EDGE_POSITIVE]]
-EDGE_MIN_WIDTH, EDGE_MAX_WIDTH = 0.4, 6.0  # px, at |w| = 0 and at the largest |w| of the network
+EDGE_MIN_WIDTH, EDGE_MAX_WIDTH = 0.4, 5.0  # px, at |w| = 0 and at the largest |w| of the network
 EDGE_STEPS = 8  # widths drawn: one trace per colour and width step
 UNIT_PX = 46  # a unit's map, px (NORMAL); the figure's height follows the widest column
 INPUT_NAMES: dict[str, str] = {"x1": "x₁", "x2": "x₂", "x1sq": "x₁²", "x2sq": "x₂²", "x1x2": "x₁x₂", "sin1": "sin x₁", "sin2": "sin x₂"}
@@ -172,25 +172,28 @@ def _unit_trace(z: np.ndarray, axis: np.ndarray, k: int, zrange: float, hover: s
     }
 
 
-def _unit_axes(k: int, centre: tuple[float, float], half: tuple[float, float], extent: float, selected: bool) -> dict:
+def _unit_axes(k: int, centre: tuple[float, float], half: tuple[float, float], extent: float) -> dict:
     """Layout entries of the small square axes ``x{k}``/``y{k}`` around ``centre``."""
     (x, y), (hx, hy) = centre, half
-    frame = {
-        "range": [-extent, extent],
-        "showticklabels": False,
-        "showgrid": False,
-        "zeroline": False,
-        "showline": True,
-        "mirror": True,
-        "linecolor": "#222222" if selected else "#AAAAAA",
-        "linewidth": 3 if selected else 1,
-        "fixedrange": True,
-        "ticks": "",
-    }
+    frame = {"range": [-extent, extent], "visible": False, "fixedrange": True}
     return {
         # Square at any width: the larger side shrinks about its centre.
         f"xaxis{k}": {**frame, "domain": [x - hx, x + hx], "anchor": f"y{k}", "constrain": "domain"},
         f"yaxis{k}": {**frame, "domain": [y - hy, y + hy], "anchor": f"x{k}", "scaleanchor": f"x{k}", "constrain": "domain"},
+    }
+
+
+def _frame(k: int, extent: float, selected: bool) -> dict[str, Any]:
+    """A unit's frame, in its own axes' coordinates (so it hugs the map)."""
+    return {
+        "type": "rect",
+        "xref": f"x{k}",
+        "yref": f"y{k}",
+        "x0": -extent,
+        "x1": extent,
+        "y0": -extent,
+        "y1": extent,
+        "line": {"color": "#222222" if selected else "#AAAAAA", "width": 3 if selected else 1},
     }
 
 
@@ -226,6 +229,7 @@ def neuron_figure(
     traces: list[dict[str, Any]] = _edge_traces(state, centres)
     layout: dict[str, Any] = {}
     names = input_names(grid.features)
+    shapes: list[dict[str, Any]] = []
     k = 2
     for col, column in enumerate([inputs, *(layer.maps for layer in state.layers), state.output[None]]):
         for unit, z in enumerate(column):
@@ -241,7 +245,8 @@ def neuron_figure(
                 zrange = 1.0 if is_output else state.layers[col - 1].scale
             traces.append(_unit_trace(z, axis, k, zrange, hover, probability=is_output))
             scale = 1.5 if is_output else 1.0
-            layout.update(_unit_axes(k, centres[col][unit], (half[0] * scale, half[1] * scale), grid.extent, selected == (col, unit)))
+            layout.update(_unit_axes(k, centres[col][unit], (half[0] * scale, half[1] * scale), grid.extent))
+            shapes.append(_frame(k, grid.extent, selected == (col, unit)))
             k += 1
     headers = [t("nv.col.input", lang), *(t("nv.col.hidden", lang, n=i + 1, units=c) for i, c in enumerate(counts[1:-1])), t("nv.col.output", lang)]
     annotations = [
@@ -259,6 +264,7 @@ def neuron_figure(
         xaxis={"domain": [0, 1], "range": [0, 1], "visible": False, "fixedrange": True},
         yaxis={"domain": [0, 1], "range": [0, 1], "visible": False, "fixedrange": True},
         annotations=annotations,
+        shapes=shapes,
         height=height,
         margin={"l": 10, "r": 10, "t": 50 + NORMAL.font_size + 24, "b": 10},
         showlegend=False,
@@ -333,5 +339,7 @@ def unit_figure(
         xaxis={"range": span, "constrain": "domain", "showgrid": False, "zeroline": False},
         yaxis={"range": span, "scaleanchor": "x", "scaleratio": 1, "showgrid": False, "zeroline": False},
         height=int(NORMAL.height * 1.2),
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"},
+        margin={"b": 60 + 2 * NORMAL.font_size},
     )
     return fig

@@ -32,7 +32,7 @@ from lessons.classification.figures import (
 )
 from lessons.classification.model import SUGGESTIONS, auc, confusion, majority_accuracy, roc_curve
 from ui import controls
-from ui.charts import show, show_memoized
+from ui.charts import memoized, project, show, show_memoized
 from ui.compute import ComputeError, compute
 from ui.diagnosis_view import show_diagnosis
 from ui.export_view import export_section
@@ -317,13 +317,16 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
             format_func=lambda o: _unit_label(o, state, lang),
         )
     column, unit = (len(state.layers) + 1, 0) if chosen == "out" else tuple(int(v) for v in chosen.split(":"))
-    signature = (frame.source, state.epoch, chosen, lang, repr(data))
-    show_memoized(
-        lambda: neuron_figure(state, grid, lang=lang, selected=(column, unit)),
-        key="classification_neurons",
-        signature=signature,
-        where=None,
-    )
+    signature = (frame.source, state.epoch, chosen, lang, repr(data), bool(st.session_state.get("projector")))
+
+    def network() -> go.Figure:
+        fig = neuron_figure(state, grid, lang=lang, selected=(column, unit))
+        if st.session_state.get("projector"):
+            project(fig)
+            fig.update_layout(margin={"b": 10})  # no legend to move below: the maps keep their room
+        return fig
+
+    st.plotly_chart(memoized("classification_neurons", signature, network), key="classification_neurons", width="stretch")
     _unit_detail(state, grid, data, (column, unit), str(meta.get("model", {}).get("activation", "")), lang, pick_col, big_col, signature)
 
 
