@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 
 from dlcore.figures.style import NORMAL, OKABE_ITO, apply_layout
 from dlcore.text import t
-from dlcore.toy_data import FEATURE_COLUMNS, Grid, decode_probability_text, decode_signed, feature_tuple
+from dlcore.toy_data import Grid, decode_probability_text, decode_signed, feature_tuple
 
 EDGE_POSITIVE, EDGE_NEGATIVE = OKABE_ITO[0], OKABE_ITO[1]
 # Negative → vermillion, 0 → white, positive → blue: the page's class colours
@@ -31,7 +31,15 @@ SIGNED_SCALE: list[list[float | str]] = [[0.0, EDGE_NEGATIVE], [0.5, "#FFFFFF"],
 EDGE_MIN_WIDTH, EDGE_MAX_WIDTH = 0.4, 5.0  # px, at |w| = 0 and at the largest |w| of the network
 EDGE_STEPS = 8  # widths drawn: one trace per colour and width step
 UNIT_PX = 46  # a unit's map, px (NORMAL); the figure's height follows the widest column
-INPUT_NAMES: dict[str, str] = {"x1": "x₁", "x2": "x₂", "x1sq": "x₁²", "x2sq": "x₂²", "x1x2": "x₁x₂", "sin1": "sin x₁", "sin2": "sin x₂"}
+INPUT_NAMES: dict[str, str] = {
+    "x1": "x₁",
+    "x2": "x₂",
+    "x1sq": "x₁²",
+    "x2sq": "x₂²",
+    "x1x2": "x₁x₂",
+    "sin1": "sin x₁",
+    "sin2": "sin x₂",
+}
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,9 @@ def _slots(counts: list[int]) -> list[list[tuple[float, float]]]:
     xs = np.linspace(0.06, 0.94, len(counts))
     tallest = max(counts)
     step = 1.0 / (tallest + 0.6)
-    return [[(float(x), 0.5 + (n - 1) / 2 * step - k * step) for k in range(n)] for x, n in zip(xs, counts, strict=True)]
+    return [
+        [(float(x), 0.5 + (n - 1) / 2 * step - k * step) for k in range(n)] for x, n in zip(xs, counts, strict=True)
+    ]
 
 
 def _edge_traces(state: NeuronState, centres: list[list[tuple[float, float]]]) -> list[dict[str, Any]]:
@@ -143,7 +153,10 @@ def _edge_traces(state: NeuronState, centres: list[list[tuple[float, float]]]) -
             "x": xs,
             "y": ys,
             "mode": "lines",
-            "line": {"color": colour, "width": EDGE_MIN_WIDTH + step * (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) / (EDGE_STEPS - 1)},
+            "line": {
+                "color": colour,
+                "width": EDGE_MIN_WIDTH + step * (EDGE_MAX_WIDTH - EDGE_MIN_WIDTH) / (EDGE_STEPS - 1),
+            },
             "opacity": 0.7,
             "hoverinfo": "skip",
             "showlegend": False,
@@ -154,7 +167,9 @@ def _edge_traces(state: NeuronState, centres: list[list[tuple[float, float]]]) -
     ]
 
 
-def _unit_trace(z: np.ndarray, axis: np.ndarray, k: int, zrange: float, hover: str, *, probability: bool = False) -> dict:
+def _unit_trace(
+    z: np.ndarray, axis: np.ndarray, k: int, zrange: float, hover: str, *, probability: bool = False
+) -> dict:
     """One unit's map as a heatmap on axes ``x{k}``/``y{k}``."""
     return {
         "type": "heatmap",
@@ -179,7 +194,13 @@ def _unit_axes(k: int, centre: tuple[float, float], half: tuple[float, float], e
     return {
         # Square at any width: the larger side shrinks about its centre.
         f"xaxis{k}": {**frame, "domain": [x - hx, x + hx], "anchor": f"y{k}", "constrain": "domain"},
-        f"yaxis{k}": {**frame, "domain": [y - hy, y + hy], "anchor": f"x{k}", "scaleanchor": f"x{k}", "constrain": "domain"},
+        f"yaxis{k}": {
+            **frame,
+            "domain": [y - hy, y + hy],
+            "anchor": f"x{k}",
+            "scaleanchor": f"x{k}",
+            "constrain": "domain",
+        },
     }
 
 
@@ -248,13 +269,25 @@ def neuron_figure(
             layout.update(_unit_axes(k, centres[col][unit], (half[0] * scale, half[1] * scale), grid.extent))
             shapes.append(_frame(k, grid.extent, selected == (col, unit)))
             k += 1
-    headers = [t("nv.col.input", lang), *(t("nv.col.hidden", lang, n=i + 1, units=c) for i, c in enumerate(counts[1:-1])), t("nv.col.output", lang)]
+    headers = [
+        t("nv.col.input", lang),
+        *(t("nv.col.hidden", lang, n=i + 1, units=c) for i, c in enumerate(counts[1:-1])),
+        t("nv.col.output", lang),
+    ]
     annotations = [
         {"x": x, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom", "text": text, "showarrow": False}
         for (x, _), text in zip((col[0] for col in centres), headers, strict=True)
     ]
     annotations += [
-        {"x": x - half[0] - 0.005, "y": y, "xref": "paper", "yref": "paper", "xanchor": "right", "text": name, "showarrow": False}
+        {
+            "x": x - half[0] - 0.005,
+            "y": y,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "right",
+            "text": name,
+            "showarrow": False,
+        }
         for (x, y), name in zip(centres[0], names, strict=True)
     ]
     # One constructor call with the whole layout: Plotly validates each
@@ -308,12 +341,18 @@ def unit_figure(
             "zmax": 1.0 if probability else zrange,
             "colorscale": SIGNED_SCALE,
             "zsmooth": "best",
-            "colorbar": {"thickness": 12, "title": {"text": t("nv.colorbar.p" if probability else "nv.colorbar.out", lang)}},
+            "colorbar": {
+                "thickness": 12,
+                "title": {"text": t("nv.colorbar.p" if probability else "nv.colorbar.out", lang)},
+            },
             "hovertemplate": "x₁=%{x:.2f}, x₂=%{y:.2f}: %{z:.3f}<extra></extra>",
         }
     ]
     if points is not None:
-        for x, y, label, filled in ((points[0], points[1], "nv.train", True), (points[2], points[3], "nv.valid", False)):
+        for x, y, label, filled in (
+            (points[0], points[1], "nv.train", True),
+            (points[2], points[3], "nv.valid", False),
+        ):
             for cls, colour in ((1, EDGE_POSITIVE), (0, EDGE_NEGATIVE)):
                 mask = (np.asarray(y) > 0.5) == bool(cls)
                 traces.append(

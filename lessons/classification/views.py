@@ -21,7 +21,17 @@ from dlcore.runtime.runs import RunRecord, latest_probe
 from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import error_text, t
-from dlcore.toy_data import FEATURES, GRID_SIZE, NEURON_GRID, TOY_KINDS, Grid, decode_probabilities, decode_probability_text, feature_tuple, grid_for
+from dlcore.toy_data import (
+    FEATURES,
+    GRID_SIZE,
+    NEURON_GRID,
+    TOY_KINDS,
+    Grid,
+    decode_probabilities,
+    decode_probability_text,
+    feature_tuple,
+    grid_for,
+)
 from lessons.classification.figures import (
     boundary_figure,
     class_balance_figure,
@@ -307,15 +317,9 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
     options = _unit_options(state)
     _keep_valid("neuron_unit", options)
     meta = frame.meta or {}
-    pick_col, big_col = st.columns([2, 3])
-    with pick_col:
-        chosen = st.selectbox(
-            t("nv.unit", lang),
-            options,
-            key="neuron_unit",
-            help=t("nv.unit_help", lang),
-            format_func=lambda o: _unit_label(o, state, lang),
-        )
+    # The picker is drawn below the network, but the network frames the
+    # chosen unit: read the choice first (a pick reruns this fragment).
+    chosen = st.session_state.get("neuron_unit", "out")
     column, unit = (len(state.layers) + 1, 0) if chosen == "out" else tuple(int(v) for v in chosen.split(":"))
     signature = (frame.source, state.epoch, chosen, lang, repr(data), bool(st.session_state.get("projector")))
 
@@ -327,6 +331,15 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
         return fig
 
     st.plotly_chart(memoized("classification_neurons", signature, network), key="classification_neurons", width="stretch")
+    pick_col, big_col = st.columns([2, 3])
+    with pick_col:
+        st.selectbox(
+            t("nv.unit", lang),
+            options,
+            key="neuron_unit",
+            help=t("nv.unit_help", lang),
+            format_func=lambda o: _unit_label(o, state, lang),
+        )
     _unit_detail(state, grid, data, (column, unit), str(meta.get("model", {}).get("activation", "")), lang, pick_col, big_col, signature)
 
 

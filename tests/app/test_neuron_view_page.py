@@ -56,7 +56,9 @@ def test_features_train_a_2x4_network_and_its_units_can_be_picked_and_replayed(l
     if len(epochs) > 1:
         at.select_slider(key="neuron_epoch").set_value(epochs[0]).run()
         assert not at.exception
-        assert t("nv.title_epoch", lang, epoch=epochs[0]) in json.dumps(chart(at, "classification_neurons")["layout"]["title"], ensure_ascii=False)
+        assert t("nv.title_epoch", lang, epoch=epochs[0]) in json.dumps(
+            chart(at, "classification_neurons")["layout"]["title"], ensure_ascii=False
+        )
         boundary = chart(at, "classification_boundary")["data"][0]
         assert boundary["type"] == "heatmap" and len(boundary["z"]) == NEURON_GRID  # the snapshot's coarser map
     assert "tensorflow" not in sys.modules and "keras" not in sys.modules
