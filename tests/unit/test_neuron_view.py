@@ -121,3 +121,14 @@ def test_edges_follow_the_weights() -> None:
     assert widths[(0, 1)] > widths[(1, 1)] > widths[(0, 0)] > widths[(1, 0)]
     # Width grows linearly with |w| above a hairline.
     assert (widths[(0, 1)] - widths[(1, 0)]) == pytest.approx(2 * (widths[(1, 1)] - widths[(1, 0)]))
+
+
+def test_a_runs_link_carries_its_feature_checkboxes() -> None:
+    from dlcore.board.links import setup_params
+    from dlcore.spec import to_dict
+
+    data = {"dataset": "circle", "train_fraction": 0.7, "seed": 0, "noise": 0.1, "n_points": 400, "features": ["x1sq", "sin2"]}
+    meta = {"model": to_dict(ModelSpec(n_inputs=4, units=(4, 4))), "train": to_dict(TrainConfig()), "data": data}
+    params = setup_params("classification", meta)
+    assert params["feature_x1sq"] == params["feature_sin2"] == "true"
+    assert "feature_x2sq" not in params
