@@ -377,7 +377,7 @@ def unit_figure(
     fig.update_layout(
         xaxis={"range": span, "constrain": "domain", "showgrid": False, "zeroline": False},
         yaxis={"range": span, "scaleanchor": "x", "scaleratio": 1, "showgrid": False, "zeroline": False},
-        height=int(NORMAL.height * 1.2),
+        height=int(NORMAL.height * 1.4),
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.18, "yanchor": "top"},
         margin={"b": 60 + 2 * NORMAL.font_size},
     )
