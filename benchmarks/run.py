@@ -18,6 +18,7 @@ BENCHMARKS = (
     "bench_training",
     "bench_optimizer_race",
     "bench_boundary",
+    "bench_neuron_probe",
     "bench_cold_start",
     "bench_concurrency",
     "bench_memory",

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dlcore.toy_data import TOY_KINDS, make_toy
+from dlcore.toy_data import FEATURE_COLUMNS, TOY_KINDS, add_features, feature_tuple, make_toy
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -214,6 +214,7 @@ def classification_split(
     seed: int = 0,
     noise: float = 0.1,
     n_points: int = 400,
+    features: tuple[str, ...] = (),
 ) -> SplitData:
     """A binary-classification split: a bundled table or a 2-D toy set.
 
@@ -230,6 +231,8 @@ def classification_split(
         seed: Seed of the split (tables) or of the generator (toy sets).
         noise: Toy sets only: jitter standard deviation.
         n_points: Toy sets only: number of points.
+        features: Toy sets only: extra input columns (``dlcore.toy_data.FEATURES``
+            names: x1², x2², x1·x2, sin x1, sin x2), appended after x1 and x2.
 
     Returns:
         The split, labels as float32 0/1.
@@ -243,8 +246,9 @@ def classification_split(
     if dataset not in TOY_KINDS:
         raise ValueError(f"unknown dataset {dataset!r}")
     x, y = make_toy(dataset, n_points, noise, seed)
+    x = add_features(x, features)
     n_train = min(max(int(round(train_fraction * len(y))), 1), len(y) - 1)
-    names = ("x1", "x2")
+    names = ("x1", "x2", *(FEATURE_COLUMNS[f] for f in feature_tuple(features)))
     return SplitData(
         x_train=x[:n_train],
         y_train=y[:n_train],
@@ -278,4 +282,6 @@ def data_split(data: dict[str, Any]) -> SplitData:
     if dataset == "upload":  # a user's table, already checked by dlcore.upload
         table = pd.DataFrame(np.asarray(options["values"], dtype=np.float64), columns=options["columns"])
         return split_and_scale(table, options["target"], scale_target=options["task"] == "regression")
+    if "features" in options:  # a list after JSON; the cache needs a tuple
+        options["features"] = feature_tuple(options["features"])
     return classification_split(dataset, **options)

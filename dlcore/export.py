@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from dlcore.spec import OPTIMIZERS, LayerSpec, ModelSpec, TrainConfig
+from dlcore.toy_data import FEATURE_CODE, FEATURE_COLUMNS, feature_tuple
 
 # Keras's own defaults: an optimizer at its default learning rate is written
 # as the course writes it, by name (optimizer='adam').
@@ -97,7 +98,29 @@ def compile_code(config: TrainConfig, classification: bool) -> str:
     return "\n".join(lines)
 
 
-def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = WINE, *, epochs: int | None = None) -> list[tuple[str, str]]:
+def features_code(features: tuple[str, ...] | list[str]) -> str:
+    """The function that adds the app's extra input columns (x1², sin x2…)
+    to an array of x1, x2 rows, and its use on both splits."""
+    chosen = feature_tuple(features)
+    names = ", ".join(FEATURE_COLUMNS[f] for f in chosen)
+    columns = ", ".join(["x1", "x2", *(FEATURE_CODE[f] for f in chosen)])
+    return (
+        "import numpy as np\n\n\ndef add_features(x):\n"
+        f'    """x1, x2 and the columns the app added: {names}."""\n'
+        "    x = np.asarray(x, dtype='float32')\n    x1, x2 = x[:, 0], x[:, 1]\n"
+        f"    return np.column_stack([{columns}]).astype('float32')\n\n\n"
+        "X_train = add_features(X_train)\nX_valid = add_features(X_valid)"
+    )
+
+
+def script_sections(
+    spec: ModelSpec,
+    config: TrainConfig,
+    source: DataSource = WINE,
+    *,
+    epochs: int | None = None,
+    features: tuple[str, ...] | list[str] = (),
+) -> list[tuple[str, str]]:
     """The script as ``(heading, code)`` sections, in the course's order.
 
     Args:
@@ -105,6 +128,8 @@ def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = W
         config: The training config the app uses.
         source: Data file and target.
         epochs: Override of ``config.epochs`` (tests run exported scripts short).
+        features: The 2-D sets' extra input columns (``dlcore.toy_data.FEATURES``),
+            added by an ``add_features`` function before the model.
 
     Returns:
         Sections: imports, data, split, scaling, features, model, compile,
@@ -142,6 +167,7 @@ def script_sections(spec: ModelSpec, config: TrainConfig, source: DataSource = W
             f"X_train = df_train.drop({target!r}, axis=1)\nX_valid = df_valid.drop({target!r}, axis=1)\n"
             f"y_train = df_train[{target!r}]\ny_valid = df_valid[{target!r}]",
         ),
+        *((("Input features", features_code(features)),) if feature_tuple(features) else ()),
         ("Model", model_code(spec)),
         ("Loss and optimizer", compile_code(config, source.classification)),
     ]

@@ -19,6 +19,7 @@ Shapes (label 1 = positive class):
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +28,57 @@ import numpy as np
 
 TOY_KINDS: tuple[str, ...] = ("circle", "xor", "gaussian", "spiral", "moons")
 GRID_SIZE = 100
+NEURON_GRID = 25  # points per axis of the neuron view's unit maps: 625 bytes a map
 SPIRAL_TURNS = 1.25
+# Optional input features as TensorFlow Playground offers them, in column
+# order after x1 and x2. Each name maps to (column name, closed form).
+FEATURES: tuple[str, ...] = ("x1sq", "x2sq", "x1x2", "sin1", "sin2")
+FEATURE_COLUMNS: dict[str, str] = {"x1sq": "x1^2", "x2sq": "x2^2", "x1x2": "x1*x2", "sin1": "sin(x1)", "sin2": "sin(x2)"}
+# The same closed forms as the exported script writes them (x1, x2 are its columns).
+FEATURE_CODE: dict[str, str] = {"x1sq": "x1 ** 2", "x2sq": "x2 ** 2", "x1x2": "x1 * x2", "sin1": "np.sin(x1)", "sin2": "np.sin(x2)"}
+_FEATURE_FORMS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "x1sq": lambda a, b: a * a,
+    "x2sq": lambda a, b: b * b,
+    "x1x2": lambda a, b: a * b,
+    "sin1": lambda a, b: np.sin(a),
+    "sin2": lambda a, b: np.sin(b),
+}
+
+
+def feature_tuple(features: object) -> tuple[str, ...]:
+    """The chosen features in canonical order (unknown names dropped), so the
+    same choice always gives the same columns, cache key and link.
+
+    Args:
+        features: Names (any iterable; None or empty for none).
+
+    Returns:
+        A tuple in ``FEATURES`` order.
+    """
+    chosen = set(features or ())
+    return tuple(f for f in FEATURES if f in chosen)
+
+
+def add_features(x: np.ndarray, features: tuple[str, ...] | list[str]) -> np.ndarray:
+    """``x`` (columns x1, x2) with the chosen feature columns appended.
+
+    The single place the columns are derived: the data split, the boundary
+    and neuron grids all call it, so a model sees the same columns everywhere.
+
+    Args:
+        x: Points, shape ``(n, 2)``.
+        features: Names from ``FEATURES`` (appended in ``FEATURES`` order).
+
+    Returns:
+        A float32 array of shape ``(n, 2 + len(features))``.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    chosen = feature_tuple(features)
+    if not chosen:
+        return x
+    a, b = x[:, 0], x[:, 1]
+    extra = [_FEATURE_FORMS[name](a, b) for name in chosen]
+    return np.column_stack([x, *extra]).astype(np.float32)
 
 
 def _circle(rng: np.random.Generator, half: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,10 +169,13 @@ class Grid:
     Attributes:
         extent: The grid spans [−extent, extent] on both axes.
         size: Points per axis.
+        features: Extra input columns the model expects (``FEATURES``
+            names); ``points`` appends them.
     """
 
     extent: float
     size: int = GRID_SIZE
+    features: tuple[str, ...] = ()
 
     def axis(self) -> np.ndarray:
         """The ``size`` coordinates along either axis."""
@@ -129,9 +183,10 @@ class Grid:
 
     def points(self) -> np.ndarray:
         """All grid points, shape ``(size², 2)``, row-major: row i is y = axis[i],
-        so the probabilities reshape to ``(size, size)`` as a heatmap's z."""
+        so the probabilities reshape to ``(size, size)`` as a heatmap's z.
+        With ``features``, their columns follow (the model's inputs)."""
         xx, yy = np.meshgrid(self.axis(), self.axis())
-        return np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
+        return add_features(np.column_stack([xx.ravel(), yy.ravel()]), self.features)
 
 
 def grid_for(x: np.ndarray, size: int = GRID_SIZE) -> Grid:
@@ -153,6 +208,35 @@ def encode_probabilities(p: np.ndarray) -> bytes:
     """Packs probabilities into one byte each (p·255 rounded): 10 kB for a
     100 × 100 grid, precise to 0.002, plenty for a colour map."""
     return np.round(np.clip(p, 0.0, 1.0) * 255).astype(np.uint8).tobytes()
+
+
+def encode_signed(values: np.ndarray) -> tuple[str, float]:
+    """Packs values of any range into one byte each around their largest
+    magnitude (base64 text, so a run's extras stay JSON).
+
+    Args:
+        values: The values (any shape).
+
+    Returns:
+        ``(text, scale)``: byte b stands for (b / 127.5 − 1) · scale, precise
+        to scale / 255.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    scale = float(np.max(np.abs(values))) if values.size else 0.0
+    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+    packed = np.round((np.clip(values / scale, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+    return base64.b64encode(packed.tobytes()).decode("ascii"), round(scale, 6)
+
+
+def decode_signed(text: str, scale: float, shape: tuple[int, ...]) -> np.ndarray:
+    """Unpacks ``encode_signed`` output into an array of ``shape``."""
+    packed = np.frombuffer(base64.b64decode(text), dtype=np.uint8).reshape(shape)
+    return (packed / 127.5 - 1.0) * scale
+
+
+def decode_probability_text(text: str, size: int) -> list[list[float]]:
+    """``decode_probabilities`` of base64 text (the neuron probe's output map)."""
+    return decode_probabilities(base64.b64decode(text), size)
 
 
 def decode_probabilities(blob: bytes, size: int) -> list[list[float]]:

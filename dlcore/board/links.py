@@ -65,6 +65,8 @@ def _classification_data(data: dict[str, Any]) -> dict[str, Any]:
         params["noise"] = float(data["noise"])
     if "n_points" in data:
         params["n_points"] = int(data["n_points"])
+    for name in data.get("features", ()):  # the 2-D sets' extra input columns (checkboxes)
+        params[f"feature_{name}"] = True
     return params
 
 

@@ -107,6 +107,16 @@ def latest_probe(events: tuple[tuple[str, dict[str, Any]], ...], name: str) -> A
 
 # Result entries kept outside RunRecord.result (bulky, drawn only for the newest run).
 _BULKY = ("valid_predictions", "boundary")
+NEWEST_ONLY = frozenset({"boundary", "neurons"})  # extras only the newest run keeps
+MAX_SNAPSHOTS = 40  # neuron-view snapshots a run keeps
+
+
+def thin_snapshots(snapshots: list[Any], keep: int = MAX_SNAPSHOTS) -> list[Any]:
+    """At most ``keep`` snapshots, evenly spread, the first and last always kept."""
+    if len(snapshots) <= keep:
+        return list(snapshots)
+    picks = sorted({round(i * (len(snapshots) - 1) / (keep - 1)) for i in range(keep)})
+    return [snapshots[i] for i in picks]
 
 
 def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapshot) -> RunRecord:
@@ -136,6 +146,9 @@ def record_from_snapshot(number: int, meta: dict[str, Any], snapshot: JobSnapsho
         boundary = snapshot.result.get("boundary", boundary)
     if boundary is not None:
         extras["boundary"] = boundary
+    neurons = probe_series(snapshot.events, "neurons")
+    if neurons:  # the neuron view's snapshots, thinned for the epoch scrubber
+        extras["neurons"] = thin_snapshots([snapshot for _, snapshot in neurons])
     return RunRecord(
         number=number,
         meta=meta,
@@ -152,8 +165,8 @@ def add_run(runs: list[RunRecord], record: RunRecord, cap: int = RUN_CAP) -> lis
     """Appends a run, keeping the newest ``cap``; only the newest keeps its
     predictions and boundary grid (they are only drawn for the latest run)."""
     slim = [
-        replace(r, predictions=[], extras={k: v for k, v in r.extras.items() if k != "boundary"})
-        if r.predictions or "boundary" in r.extras
+        replace(r, predictions=[], extras={k: v for k, v in r.extras.items() if k not in NEWEST_ONLY})
+        if r.predictions or NEWEST_ONLY & r.extras.keys()
         else r
         for r in runs
     ]

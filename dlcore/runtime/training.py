@@ -22,6 +22,7 @@ from dlcore.runtime.callbacks import JobCallbacks
 from dlcore.runtime.compiled_models import worker_models
 from dlcore.runtime.histogram_probe import histogram_probe
 from dlcore.runtime.model_store import model_path, prune
+from dlcore.runtime.neuron_probe import neuron_probe
 from dlcore.runtime.probes import BoundaryProbe, GradientProbe
 from dlcore.runtime.tasks import Emit, ShouldStop, Task, worker_task
 from dlcore.spec import ModelSpec, TrainConfig, from_dict
@@ -67,7 +68,8 @@ def _probes(
         gradients = GradientProbe(split.x_train[rows], split.y_train[rows], config.loss, every)
     if "boundary" in options:
         spec = options["boundary"]
-        boundary = BoundaryProbe(Grid(float(spec["extent"]), int(spec["size"])), float(spec.get("interval", 0.25)))
+        grid = Grid(float(spec["extent"]), int(spec["size"]), tuple(spec.get("features", ())))
+        boundary = BoundaryProbe(grid, float(spec.get("interval", 0.25)))
     return gradients, boundary
 
 
@@ -209,7 +211,8 @@ def run_training(payload: dict[str, Any], emit: Emit, should_stop: ShouldStop) -
     model = _model(spec, config, split)
     gradient_probe, boundary_probe = _probes(payload.get("probes", {}), split, config, config.epochs)
     weights_probe = histogram_probe(payload.get("probes", {}), config.epochs)  # {"weights": {}}: the distributions
-    probes = [p for p in (gradient_probe, boundary_probe, weights_probe) if p is not None]
+    neurons = neuron_probe(payload.get("probes", {}), config.epochs)  # "neurons": the hidden units' maps
+    probes = [p for p in (gradient_probe, boundary_probe, weights_probe, neurons) if p is not None]
     job = JobCallbacks.create(emit, should_stop, probes)
     early = _early_stopping(config)
 

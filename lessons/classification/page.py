@@ -122,7 +122,8 @@ def _model_section(
         summary_col.dataframe(summary_table(model, lang), hide_index=True, width="stretch", key="classification_summary")
         summary_col.caption(t("panel.summary.total", lang, params=f"{model.param_count():,}"))
         with code_col:
-            code_section(model, train, data["dataset"], lang, uploaded.export_source("classification") if uploaded else None)
+            source = uploaded.export_source("classification") if uploaded else None
+            code_section(model, train, data["dataset"], lang, source, data.get("features", ()))
     return model, train
 
 

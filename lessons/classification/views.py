@@ -14,12 +14,24 @@ import streamlit as st
 from dlcore.data import TABLE_CLASSIFIERS, SplitData, data_split
 from dlcore.diagnosis import constant_baseline, diagnose
 from dlcore.export import DataSource
+from dlcore.figures.neuron_view import NeuronState, input_names, neuron_figure, neuron_state, unit_figure
 from dlcore.keras_code import keras_code
+from dlcore.markup import md
 from dlcore.runtime.runs import RunRecord, latest_probe
 from dlcore.runtime.tasks import Task
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import error_text, t
-from dlcore.toy_data import GRID_SIZE, TOY_KINDS, decode_probabilities, grid_for
+from dlcore.toy_data import (
+    FEATURES,
+    GRID_SIZE,
+    NEURON_GRID,
+    TOY_KINDS,
+    Grid,
+    decode_probabilities,
+    decode_probability_text,
+    feature_tuple,
+    grid_for,
+)
 from lessons.classification.figures import (
     boundary_figure,
     class_balance_figure,
@@ -30,7 +42,7 @@ from lessons.classification.figures import (
 )
 from lessons.classification.model import SUGGESTIONS, auc, confusion, majority_accuracy, roc_curve
 from ui import controls
-from ui.charts import show, show_memoized
+from ui.charts import memoized, project, show, show_memoized
 from ui.compute import ComputeError, compute
 from ui.diagnosis_view import show_diagnosis
 from ui.distributions import distributions_view, with_weights_probe
@@ -41,6 +53,7 @@ from ui.panel import apply_settings
 PAGE = "classification"
 DATASETS: tuple[str, ...] = (*TABLE_CLASSIFIERS, *TOY_KINDS)
 BOUNDARY_INTERVAL = 0.25  # seconds between two streamed grids: at most 4 per second
+NEURON_INTERVAL = 1 / 3  # seconds between two neuron-view snapshots: at most 3 per second
 # The bundled tables as the exported script reads them (labels made 0/1 there).
 SOURCES: dict[str, DataSource] = {
     "ionosphere": DataSource("ionosphere.csv", "Class", classification=True, positive="g"),
@@ -102,9 +115,34 @@ def data_controls(lang: str) -> dict[str, Any]:
         noise = controls.slider(t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3)
         n_points = controls.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4)
         data.update(noise=float(noise), n_points=int(n_points))
+        features = feature_controls(lang)
+        if features:  # only when chosen: runs and links without features stay as they were
+            data["features"] = list(features)
     if st.session_state.get(f"{PAGE}_suggested") == dataset:
         st.caption(t("clf.suggested", lang, name=t(f"clf.ds.{dataset}", lang)))
     return data
+
+
+def feature_controls(lang: str) -> tuple[str, ...]:
+    """The 2-D sets' optional input features, one checkbox each (keys
+    ``feature_x1sq``, ``feature_x2sq``, ``feature_x1x2``, ``feature_sin1``,
+    ``feature_sin2``; bound to the link).
+
+    Returns:
+        The chosen feature names, in ``FEATURES`` order.
+    """
+    st.caption(t("nv.features", lang), help=t("nv.features_help", lang))
+    columns = st.columns(len(FEATURES))
+    chosen = [name for name, col in zip(FEATURES, columns, strict=True) if controls.checkbox(t(f"nv.feature.{name}", lang), key=f"feature_{name}", where=col)]
+    return feature_tuple(chosen)
+
+
+def plane_grid(data: dict[str, Any], size: int = GRID_SIZE) -> Grid:
+    """The grid over the plane a 2-D set's maps are drawn on: framed by x1
+    and x2 only, carrying the set's features (the model's extra inputs)."""
+    split = data_split(data)
+    frame = grid_for(np.vstack([split.x_train[:, :2], split.x_valid[:, :2]]), size)
+    return Grid(frame.extent, size, feature_tuple(data.get("features")))
 
 
 def run_split(data: dict[str, Any], current: dict[str, Any], split: SplitData) -> SplitData | None:
@@ -179,20 +217,30 @@ def live_curves(frame: LiveFrame, lang: str) -> go.Figure:
 def boundary_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
     """The decision boundary of the running job (its latest streamed grid)
     or of the latest run, over the data's points; the points alone before a
-    run on the current data (chart key ``classification_boundary``)."""
+    run on the current data (chart key ``classification_boundary``). After a
+    run, an earlier epoch chosen on the neuron view's scrubber shows that
+    snapshot's (coarser) output map instead."""
     data = frame.meta["data"] if frame.running and frame.meta else current
     if data["dataset"] not in TOY_KINDS:
         return
     split = data_split(data)
-    grid = grid_for(np.vstack([split.x_train, split.x_valid]), GRID_SIZE)
+    grid = plane_grid(data)
     boundary = None
     if frame.running:
         boundary = latest_probe(frame.events, "boundary")
     elif frame.record is not None and frame.record.meta.get("data") == current:
         boundary = frame.record.extras.get("boundary")
+        replay = _replayed(_snapshots(frame, current))
+        if replay is not None:
+            grid = plane_grid(data, int(replay["size"]))
+            boundary = {"epoch": replay["epoch"], "text": replay["output"]}
 
     def figure() -> go.Figure:
-        z = decode_probabilities(boundary["p"], grid.size) if boundary else None
+        z = None
+        if boundary and "text" in boundary:
+            z = decode_probability_text(boundary["text"], grid.size)
+        elif boundary:
+            z = decode_probabilities(boundary["p"], grid.size)
         return boundary_figure(
             grid,
             z,
@@ -211,10 +259,145 @@ def boundary_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
         st.caption(t("clf.boundary.before", lang))
 
 
+def _snapshots(frame: LiveFrame, current: dict[str, Any]) -> list[dict[str, Any]]:
+    """The neuron-view snapshots to show: the running job's latest, or the
+    latest run's kept ones (when it ran on the current data)."""
+    if frame.running:
+        latest = latest_probe(frame.events, "neurons")
+        return [latest] if latest is not None else []
+    if frame.record is not None and frame.record.meta.get("data") == current:
+        return list(frame.record.extras.get("neurons", []))
+    return []
+
+
+def _replayed(snapshots: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The snapshot chosen on the scrubber (key ``neuron_epoch``) when it is
+    not the last one, else None (the final model is shown)."""
+    epoch = st.session_state.get("neuron_epoch")
+    epochs = [s["epoch"] for s in snapshots]
+    if epoch not in epochs[:-1]:
+        return None
+    return snapshots[epochs.index(epoch)]
+
+
+def _unit_options(state: NeuronState) -> list[str]:
+    """The picker's options: ``"out"`` and ``"layer:unit"`` (layer 1-based)."""
+    return ["out", *(f"{n}:{u}" for n, layer in enumerate(state.layers, 1) for u in range(layer.maps.shape[0]))]
+
+
+def _keep_valid(key: str, options: list[Any]) -> None:
+    """Drops a widget's stored value that the new options no longer hold
+    (another run, another network), so the widget falls back to its default."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
+    """Every unit's map and every weight (2-D sets), live while a run trains
+    and kept afterwards; a unit picker (``neuron_unit``) shows one unit
+    large with its weights in and bias; after a run, a scrubber
+    (``neuron_epoch``) replays the kept snapshots (chart keys
+    ``classification_neurons``, ``classification_unit``)."""
+    data = frame.meta["data"] if frame.running and frame.meta else current
+    if data["dataset"] not in TOY_KINDS:
+        return
+    st.subheader(t("nv.header", lang))
+    controls.explain(t("nv.text", lang))
+    snapshots = _snapshots(frame, current)
+    if not snapshots:
+        st.caption(t("nv.before", lang) if frame.record is None or frame.running else t("nv.other_data", lang))
+        return
+    snapshot = snapshots[-1]
+    if not frame.running and len(snapshots) > 1:
+        epochs = [s["epoch"] for s in snapshots]
+        _keep_valid("neuron_epoch", epochs)
+        epoch = st.select_slider(t("nv.epoch", lang), epochs, value=epochs[-1], key="neuron_epoch", help=t("nv.epoch_help", lang))
+        snapshot = snapshots[epochs.index(epoch)]
+    state = neuron_state(snapshot)
+    grid = plane_grid(data, int(snapshot["size"]))
+    options = _unit_options(state)
+    _keep_valid("neuron_unit", options)
+    meta = frame.meta or {}
+    # The picker is drawn below the network, but the network frames the
+    # chosen unit: read the choice first (a pick reruns this fragment).
+    chosen = st.session_state.get("neuron_unit", "out")
+    column, unit = (len(state.layers) + 1, 0) if chosen == "out" else tuple(int(v) for v in chosen.split(":"))
+    signature = (frame.source, state.epoch, chosen, lang, repr(data), bool(st.session_state.get("projector")))
+
+    def network() -> go.Figure:
+        fig = neuron_figure(state, grid, lang=lang, selected=(column, unit))
+        if st.session_state.get("projector"):
+            project(fig)
+            fig.update_layout(margin={"b": 10})  # no legend to move below: the maps keep their room
+        return fig
+
+    st.plotly_chart(memoized("classification_neurons", signature, network), key="classification_neurons", width="stretch")
+    pick_col, big_col = st.columns([2, 3])
+    with pick_col:
+        st.selectbox(
+            t("nv.unit", lang),
+            options,
+            key="neuron_unit",
+            help=t("nv.unit_help", lang),
+            format_func=lambda o: _unit_label(o, state, lang),
+        )
+    _unit_detail(state, grid, data, (column, unit), str(meta.get("model", {}).get("activation", "")), lang, pick_col, big_col, signature)
+
+
+def _unit_label(option: str, state: NeuronState, lang: str) -> str:
+    if option == "out":
+        return t("nv.unit.output", lang)
+    n, unit = (int(v) for v in option.split(":"))
+    return t("nv.unit.hidden", lang, n=n, unit=unit, index=state.layers[n - 1].index)
+
+
+def _unit_detail(
+    state: NeuronState,
+    grid: Grid,
+    data: dict[str, Any],
+    selected: tuple[int, int],
+    activation: str,
+    lang: str,
+    text_col: Any,
+    chart_col: Any,
+    signature: tuple,
+) -> None:
+    """The chosen unit: its map large (the output with the data over it),
+    its incoming weights as a table, its bias."""
+    column, unit = selected
+    weights = state.weights[column - 1]
+    kernel = np.asarray(weights["kernel"], dtype=float)[:, unit]
+    bias = float(np.asarray(weights["bias"])[unit])
+    senders = input_names(grid.features) if column == 1 else [
+        t("nv.unit.hidden", lang, n=column - 1, unit=i, index=state.layers[column - 2].index) for i in range(len(kernel))
+    ]
+    output = column == len(state.layers) + 1
+    with text_col:
+        st.markdown(t("nv.unit.bias", lang, bias=bias, act="sigmoid" if output else md(activation)))
+        table = pd.DataFrame({t("nv.col.from", lang): senders, t("nv.col.weight", lang): np.round(kernel, 4)})
+        st.dataframe(table, hide_index=True, width="stretch", key="classification_unit_weights")
+        if not output:
+            st.caption(t("nv.unit.scale", lang, scale=state.layers[column - 1].scale))
+
+    def figure() -> go.Figure:
+        if output:
+            split = data_split(data)
+            title = t("nv.unit.title_output", lang, index=weights["index"], name=weights["name"])
+            points = (split.x_train[:, :2], split.y_train, split.x_valid[:, :2], split.y_valid)
+            return unit_figure(state.output, grid, title=title, zrange=1.0, lang=lang, probability=True, points=points)
+        layer = state.layers[column - 1]
+        title = t("nv.unit.title", lang, index=layer.index, name=layer.name, unit=unit)
+        return unit_figure(layer.maps[unit], grid, title=title, zrange=layer.scale, lang=lang)
+
+    show_memoized(figure, key="classification_unit", signature=signature, where=chart_col)
+
+
 def live_extra(frame: LiveFrame, current: dict[str, Any], split: SplitData, lang: str) -> None:
-    """Below the live curves: the decision boundary (2-D sets) and the
-    diagnosis (against the constant prediction when the run's split is known)."""
+    """Below the live curves: the decision boundary and the neuron view
+    (2-D sets) and the diagnosis (against the constant prediction when the
+    run's split is known)."""
     boundary_view(frame, current, lang)
+    neuron_view(frame, current, lang)
     distributions_view(PAGE, frame, lang)  # TensorBoard's distributions (ui.distributions)
     if frame.meta is not None and frame.history.get("val_loss"):
         trained = run_split(frame.meta["data"], current, split)
@@ -227,22 +410,32 @@ def payload_for(model: ModelSpec, train: TrainConfig, data: dict[str, Any]) -> d
     """The training job's payload; 2-D sets add the boundary probe."""
     payload: dict[str, Any] = {"model": to_dict(model), "train": to_dict(train), "data": data}
     if data["dataset"] in TOY_KINDS:
-        split = data_split(data)
-        grid = grid_for(np.vstack([split.x_train, split.x_valid]), GRID_SIZE)
-        payload["probes"] = {"boundary": {"extent": grid.extent, "size": grid.size, "interval": BOUNDARY_INTERVAL}}
+        grid = plane_grid(data)
+        features = list(grid.features)
+        payload["probes"] = {
+            "boundary": {"extent": grid.extent, "size": grid.size, "interval": BOUNDARY_INTERVAL, "features": features},
+            "neurons": {"extent": grid.extent, "size": NEURON_GRID, "interval": NEURON_INTERVAL, "features": features},
+        }
     return with_weights_probe(payload)  # TensorBoard's distributions (ui.distributions)
 
 
-def code_section(model: ModelSpec, train: TrainConfig, dataset: str, lang: str, source: DataSource | None = None) -> None:
+def code_section(
+    model: ModelSpec,
+    train: TrainConfig,
+    dataset: str,
+    lang: str,
+    source: DataSource | None = None,
+    features: tuple[str, ...] | list[str] = (),
+) -> None:
     """The Keras code of the settings: the full downloadable script for the
-    tables (``source`` for an uploaded one), the model, compile and fit
-    lines for the 2-D sets."""
+    tables (``source`` for an uploaded one), the feature function (if any),
+    model, compile and fit lines for the 2-D sets."""
     source = source or SOURCES.get(dataset)
     if source is not None:
         export_section(model, train, lang, page=PAGE, source=source)
         return
     with st.expander(t("clf.code", lang)):
-        st.code(keras_code(model, train, TOY_SOURCE), language="python")
+        st.code(keras_code(model, train, TOY_SOURCE, features=features), language="python")
 
 
 def _pct(value: float) -> str:

@@ -37,6 +37,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.store", "dlcore.text.store_zh"),
     ("dlcore.text.momentum", "dlcore.text.momentum_zh"),
     ("dlcore.text.curves", "dlcore.text.curves_zh"),
+    ("dlcore.text.neuron_view", "dlcore.text.neuron_view_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character
