@@ -35,6 +35,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.budget", "dlcore.text.budget_zh"),
     ("dlcore.text.board", "dlcore.text.board_zh"),
     ("dlcore.text.store", "dlcore.text.store_zh"),
+    ("dlcore.text.pause", "dlcore.text.pause_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character
