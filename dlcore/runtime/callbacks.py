@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,15 +40,18 @@ class EpochStream(keras.callbacks.Callback):
             "seconds": t, **probe reports})`` after each epoch (``n`` counts
             from 1, ``t`` is the time since training began).
         probes: Measurements whose reports join the epoch message.
+        held: Seconds the run has spent paused so far (left out of ``t``,
+            so a paused run's pace and ETA stay those of its training).
 
     Attributes:
         epochs_done: Epochs finished in the current ``fit``.
     """
 
-    def __init__(self, emit: Emit, probes: Sequence[Probe] = ()) -> None:
+    def __init__(self, emit: Emit, probes: Sequence[Probe] = (), held: Callable[[], float] | None = None) -> None:
         super().__init__()
         self.emit = emit
         self.probes = tuple(probes)
+        self.held = held
         self.epochs_done = 0
         self._started = 0.0
 
@@ -62,7 +65,7 @@ class EpochStream(keras.callbacks.Callback):
         message: dict[str, Any] = {
             "epoch": epoch + 1,
             "logs": {name: float(value) for name, value in logs.items()},
-            "seconds": time.perf_counter() - self._started,
+            "seconds": time.perf_counter() - self._started - (self.held() if self.held else 0.0),
         }
         for probe in self.probes:
             message.update(probe(self.model, epoch + 1) or {})
@@ -183,7 +186,8 @@ class JobCallbacks:
     ) -> JobCallbacks:
         """Fresh callbacks for one job (see the classes for the arguments)."""
         holder = PauseOnRequest(pause) if pause is not None else None
-        return cls(EpochStream(emit, probes), StopOnDivergence(), StopOnCancel(should_stop), holder)
+        held = (lambda: pause.held_seconds) if pause is not None else None
+        return cls(EpochStream(emit, probes, held), StopOnDivergence(), StopOnCancel(should_stop), holder)
 
     def as_list(self, early_stopping: keras.callbacks.Callback | None = None) -> list[keras.callbacks.Callback]:
         """The callbacks in the order ``fit`` must call them; the run's
