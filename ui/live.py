@@ -144,8 +144,10 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
         return "success", t("outcome.early_stopping", lang, stopped=result["stopped_epoch"], best=result["best_epoch"])
     if reason == "cancelled":
         return "warning", t("outcome.cancelled", lang, epochs=record.epochs_run)
-    if reason == "paused":
+    if reason == "paused" and record.meta.get("model_id"):
         return "info", t("pause.status_freed", lang, epoch=record.epochs_run, epochs=train.get("epochs", "?"))
+    if reason == "paused":  # a page that keeps no model: the hold ended the run as a Stop would
+        return "warning", t("outcome.cancelled", lang, epochs=record.epochs_run)
     return "success", t("outcome.completed", lang, epochs=record.epochs_run, seconds=result["seconds"])
 
 
