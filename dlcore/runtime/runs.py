@@ -189,7 +189,8 @@ def continued(base: RunRecord, part: RunRecord) -> RunRecord:
     Returns:
         The whole run under ``base``'s number and store id.
     """
-    history = {name: [*base.history.get(name, []), *values] for name, values in part.history.items()}
+    names = [*base.history, *(name for name in part.history if name not in base.history)]
+    history = {name: [*base.history.get(name, []), *part.history.get(name, [])] for name in names}
     offset = base.seconds[-1] if base.seconds else 0.0
     extras = {**base.extras, **part.extras}
     if "gradients" in base.extras or "gradients" in part.extras:
