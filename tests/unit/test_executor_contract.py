@@ -6,8 +6,10 @@ process, ``task_pool``) and against ``DaskExecutor`` on a real
 on 127.0.0.1, warmed by the ``dlcore.runtime.dask_worker`` preload). What a page relies on must hold for
 both: epochs stream while the job runs, Stop keeps the partial history, an
 unwatched job is cancelled, a dead worker fails its job clearly, the queue is
-first come first served with its positions, unknown tasks are refused, and
-a seeded training gives the same curve on either.
+first come first served with its positions, unknown tasks are refused,
+Pause holds a job, Step runs exactly one more step, Resume runs it to the
+end, a held job stops on Stop or ends by itself after its hold, and a
+seeded training gives the same curve on either.
 """
 
 from __future__ import annotations
@@ -162,26 +164,6 @@ def test_a_worker_that_dies_mid_job_fails_it_clearly(executor: Any) -> None:
     assert ticks(snapshot) == [0]  # what it streamed before dying is kept
 
 
-def test_a_prediction_goes_to_the_dask_worker_that_saved_its_model(dask: DaskExecutor) -> None:
-    from dlcore.runtime.model_store import new_model_id
-
-    model_id = new_model_id()
-    payload = {
-        "model": asdict(ModelSpec(n_inputs=11, units=(8,))),
-        "train": asdict(TrainConfig(epochs=1, seed=1, batch_size=256)),
-        "data": {"dataset": "wine"},
-        "model_id": model_id,
-    }
-    trained = wait_finished(dask, dask.submit(Task.TRAIN, payload), timeout=120)
-    assert trained.state == DONE, trained.error
-    home = dask._jobs[trained.job_id].worker  # each worker's disk holds the models it trained
-    for _ in range(3):
-        job_id = dask.submit(Task.PREDICT, {"model_id": model_id, "rows": [[0.0] * 11]})
-        predicted = wait_finished(dask, job_id, timeout=60)
-        assert predicted.state == DONE, predicted.error
-        assert dask._jobs[job_id].worker == home
-
-
 PAUSABLE = "test.pausable"
 
 
@@ -226,3 +208,23 @@ def test_a_held_job_can_be_stopped_and_ends_by_itself_after_its_hold(executor: A
     executor.control(timed, "resume")  # a finished job ignores commands
     with pytest.raises(ValueError):
         executor.control(timed, "explode")
+
+
+def test_a_prediction_goes_to_the_dask_worker_that_saved_its_model(dask: DaskExecutor) -> None:
+    from dlcore.runtime.model_store import new_model_id
+
+    model_id = new_model_id()
+    payload = {
+        "model": asdict(ModelSpec(n_inputs=11, units=(8,))),
+        "train": asdict(TrainConfig(epochs=1, seed=1, batch_size=256)),
+        "data": {"dataset": "wine"},
+        "model_id": model_id,
+    }
+    trained = wait_finished(dask, dask.submit(Task.TRAIN, payload), timeout=120)
+    assert trained.state == DONE, trained.error
+    home = dask._jobs[trained.job_id].worker  # each worker's disk holds the models it trained
+    for _ in range(3):
+        job_id = dask.submit(Task.PREDICT, {"model_id": model_id, "rows": [[0.0] * 11]})
+        predicted = wait_finished(dask, job_id, timeout=60)
+        assert predicted.state == DONE, predicted.error
+        assert dask._jobs[job_id].worker == home
