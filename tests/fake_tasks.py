@@ -56,3 +56,31 @@ def ignore_cancel(payload: dict[str, Any], emit: Callable[[str, dict[str, Any]],
     """Sleeps ``seconds`` without looking at the cancel flag (a stuck job)."""
     time.sleep(float(payload.get("seconds", 30.0)))
     return {"slept": payload.get("seconds", 30.0)}
+
+
+@worker_task("test.pausable")
+def pausable(payload: dict[str, Any], emit: Callable[[str, dict[str, Any]], None], should_stop: Callable[[], bool]) -> dict[str, Any]:
+    """``test.ticks`` that obeys Pause / Resume / Step between its ticks
+    (``dlcore.runtime.control.PauseGate``, as the training callback does).
+
+    Args:
+        payload: ``{"n": int, "delay": float, "hold": seconds a pause may hold}``.
+        emit: Message sink.
+        should_stop: The job's control.
+
+    Returns:
+        ``{"ticks": count emitted, "outcome": "go" | "stop" | "timed_out"}``.
+    """
+    from dlcore.runtime.control import GO, PauseGate
+
+    gate = PauseGate(should_stop, emit, float(payload.get("hold", 30.0)))
+    n, outcome = int(payload.get("n", 3)), GO
+    for i in range(n):
+        if should_stop():
+            return {"ticks": i, "outcome": "stop"}
+        time.sleep(float(payload.get("delay", 0.0)))
+        emit("tick", {"i": i})
+        outcome = gate.hold(i + 1, last=i + 1 == n)
+        if outcome != GO:
+            return {"ticks": i + 1, "outcome": outcome}
+    return {"ticks": n, "outcome": outcome}

@@ -5,6 +5,10 @@ The live view is an ``st.fragment`` that polls the page's job while it runs
 job (which lives in a worker process) survives any rerun of the page.
 Pages may replace the chart (``curves``) and draw more inside the fragment
 (``extra``: a gradient chart, a decision boundary), both from a ``LiveFrame``.
+
+Under the chart, a running job has Stop and Pause (Resume and Step while
+paused); a run that ended paused can be resumed or stepped, and a run that
+ended can be trained for more epochs (``ui.pause_controls``).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dlcore.runtime.tasks import Task
 from dlcore.text import error_text, t
 from ui.charts import memoized
 from ui.curve_controls import curve_options
+from ui.pause_controls import after_run_controls, paused_status, running_controls
 from ui.pool import get_pool
 from ui.session_jobs import active_job, poll, runs, start_job
 
@@ -140,6 +145,10 @@ def outcome_message(record: RunRecord, lang: str) -> tuple[str, str]:
         return "success", t("outcome.early_stopping", lang, stopped=result["stopped_epoch"], best=result["best_epoch"])
     if reason == "cancelled":
         return "warning", t("outcome.cancelled", lang, epochs=record.epochs_run)
+    if reason == "paused" and record.meta.get("model_id"):
+        return "info", t("pause.status_freed", lang, epoch=record.epochs_run, epochs=train.get("epochs", "?"))
+    if reason == "paused":  # a page that keeps no model: the hold ended the run as a Stop would
+        return "warning", t("outcome.cancelled", lang, epochs=record.epochs_run)
     return "success", t("outcome.completed", lang, epochs=record.epochs_run, seconds=result["seconds"])
 
 
@@ -155,15 +164,17 @@ def _polling_interval(snapshot: JobSnapshot | None) -> float | None:
     return STREAM_POLL_SECONDS if started else START_POLL_SECONDS
 
 
-def _running_frame(entry: dict[str, Any], snapshot: JobSnapshot, history: list[RunRecord]) -> LiveFrame:
+def _running_frame(entry: Any, snapshot: JobSnapshot, history: list[RunRecord]) -> LiveFrame:
     meta_train = entry.meta["train"]
+    others = [r for r in history if r.number != entry.number]  # a continued run is not its own comparison
     return LiveFrame(
-        history=history_from_events(snapshot.events),
+        # A continuation's epochs follow its run's first part: one unbroken curve.
+        history=entry.record(snapshot).history if entry.base is not None else history_from_events(snapshot.events),
         total_epochs=int(meta_train["epochs"]),
         running=True,
         meta=entry.meta,
         events=snapshot.events,
-        previous=history[-1] if history else None,
+        previous=others[-1] if others else None,
         loss_name=meta_train["loss"],
         source=snapshot.job_id,
     )
@@ -185,13 +196,14 @@ def _idle_frame(history: list[RunRecord], planned_epochs: int, loss_name: str) -
     )
 
 
-def _progress(snapshot: JobSnapshot, total: int, lang: str) -> None:
-    """Queue position while waiting, then epoch k of n with its pace and ETA."""
+def _progress(snapshot: JobSnapshot, total: int, lang: str, done_before: int = 0) -> None:
+    """Queue position while waiting, then epoch k of n with its pace and ETA
+    (``done_before``: epochs a continued run had before this job)."""
     if snapshot.queue_position is not None:
         ready = get_pool().stats()["ready"]
         st.info(t("train.waiting", lang, position=snapshot.queue_position) if ready else t("train.warming", lang))
     seconds = epoch_seconds(snapshot.events)
-    done = len(seconds)
+    done = done_before + len(seconds)
     st.progress(
         min(done / total, 1.0),
         text=t(
@@ -200,7 +212,7 @@ def _progress(snapshot: JobSnapshot, total: int, lang: str) -> None:
             epoch=done,
             epochs=total,
             seconds=seconds[-1] if seconds else 0.0,
-            eta=_fmt_eta(eta_seconds(seconds, total), lang),
+            eta=_fmt_eta(eta_seconds(seconds, total - done_before), lang),
         ),
     )
 
@@ -214,6 +226,7 @@ def live_view(
     curves: Callable[[LiveFrame, str], go.Figure] = default_curves,
     extra: Callable[[LiveFrame], None] | None = None,
     on_stop: Callable[[], None] | None = None,
+    task: Task = Task.TRAIN,
 ) -> None:
     """The learning-curve chart: live while the page's job runs, else the
     latest run (with the one before it dotted for comparison).
@@ -234,6 +247,7 @@ def live_view(
         extra: Draws more from the same frame, below the chart, inside the
             polling fragment (so it is redrawn live).
         on_stop: Called when Stop is pressed, after the job was cancelled.
+        task: The page's training task (a paused or ended run continues with it).
     """
     was_active = active_job(page) is not None  # as drawn above (the Train button)
     pace = _polling_interval(poll(page)) if was_active else None
@@ -265,22 +279,27 @@ def live_view(
             else _idle_frame(runs(page), planned_epochs, loss_name)
         )
         with st.container():
-            _show_status(frame, snapshot if running else None, lang)
+            _show_status(frame, snapshot if running else None, lang, entry)
         _draw_chart(frame, chart_key, curves, lang)
         with st.container():
             if running:
                 _show_stop(entry.job_id, snapshot, lang, on_stop)
+                running_controls(page, snapshot, lang)
+            elif frame.record is not None:
+                after_run_controls(page, task, frame.record, planned_epochs, lang)
         if extra is not None:
             extra(frame)
 
     st.fragment(run_every=pace)(body)()
 
 
-def _show_status(frame: LiveFrame, snapshot: JobSnapshot | None, lang: str) -> None:
-    """The running job's progress, or how the latest run ended (nothing before
-    the first run)."""
+def _show_status(frame: LiveFrame, snapshot: JobSnapshot | None, lang: str, entry: Any = None) -> None:
+    """The running job's progress (and that it is paused), or how the latest
+    run ended (nothing before the first run)."""
     if snapshot is not None:
-        _progress(snapshot, frame.total_epochs, lang)
+        base = entry.base if entry is not None else None
+        _progress(snapshot, frame.total_epochs, lang, base.epochs_run if base is not None else 0)
+        paused_status(snapshot, frame.total_epochs, lang)
     elif frame.record is not None:
         level, text = outcome_message(frame.record, lang)
         getattr(st, level)(text)

@@ -9,18 +9,25 @@ Every run is also written behind to the store (``ui.store``): a running
 row when it starts, its partial state every few epochs while it trains
 (``PageWork.write_due``), and its final state when it is filed. The
 session's own runs stay what the pages read; the store only keeps them.
+
+A run can be paused, stepped and resumed while its job runs
+(``control_job``). A run whose job ended paused (its hold ran out and the
+worker was freed), or ended at all, can be continued from its saved model
+(``continue_run``): the continuation is a new job, but the same run (same
+number, same store row), its epochs appended to the run's curves.
 """
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from dlcore.runtime.executor import JobSnapshot
-from dlcore.runtime.runs import RUN_CAP, RunRecord, record_from_snapshot
+from dlcore.runtime.model_store import saved_model
+from dlcore.runtime.runs import RUN_CAP, RunRecord
 from dlcore.runtime.session_work import ActiveJob, PageWork, SessionWork
 from dlcore.store.runs import RunWrite, new_run_id, now
 from dlcore.store.schema import FINISHED, RUNNING
@@ -55,11 +62,84 @@ def start_job(page: str, task: str, payload: dict[str, Any], meta: dict[str, Any
     Returns:
         The job id.
     """
+    meta = _with_resume(meta, payload)
     job_id = get_pool().submit(task, payload)
-    number = session_work().page(page).next_number()
+    work = session_work().page(page)
+    number = work.next_number()
     job = ActiveJob(job_id, meta, new_run_id(), now(), number, current_workspace())
     session_work().start(page, job)
+    if "model_id" in payload:
+        session_work().page(page).payload = (number, payload)
     save_run(_write(page, job, RUNNING, RunRecord(number, meta, {}, None, run_id=job.run_id)))
+    return job_id
+
+
+# Payload entries besides model, train and model_id kept with a run (and
+# stored) so it can be continued after a reload; an upload's table is far
+# bigger, so such a run is continued only from the session (``PageWork.payload``).
+RESUME_MAX_CHARS = 4000
+
+
+def _with_resume(meta: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """``meta`` with ``"resume"``: what else the payload of a run with a saved model holds, if small."""
+    if "model_id" not in payload or "resume" in meta:
+        return meta
+    rest = {k: v for k, v in payload.items() if k not in ("model", "train", "model_id", "continue_from", "initial_epoch", "start_paused")}
+    try:
+        small = len(json.dumps(rest)) <= RESUME_MAX_CHARS
+    except (TypeError, ValueError):  # arrays (an upload): not for the store
+        small = False
+    return {**meta, "resume": rest} if small else meta
+
+
+def control_job(page: str, command: str) -> None:
+    """Sends ``"pause"``, ``"resume"`` or ``"step"`` to the page's running job."""
+    job = active_job(page)
+    if job is not None:
+        get_pool().control(job.job_id, command)
+
+
+def continuation_payload(page: str, record: RunRecord) -> dict[str, Any] | None:
+    """The payload that continues ``record`` from its saved model, or None
+    when it cannot be continued (no saved model kept, or its data unknown)."""
+    model_id = record.meta.get("model_id")
+    if not model_id or record.result is None or saved_model(str(model_id)) is None:
+        return None
+    latest = session_work().page(page).payload
+    if "resume" in record.meta:
+        rest = dict(record.meta["resume"])
+    elif latest is not None and latest[0] == record.number:
+        rest = {k: v for k, v in latest[1].items() if k not in ("continue_from", "initial_epoch", "start_paused")}
+    else:
+        return None
+    return {**rest, "model": record.meta["model"], "train": record.meta["train"], "model_id": model_id}
+
+
+def continue_run(page: str, task: str, record: RunRecord, *, epochs: int, start_paused: bool = False) -> str | None:
+    """Continues a run from its saved model as a new job of the same run.
+
+    Args:
+        page: The page slug.
+        task: The task (the run's training task).
+        record: The run (paused with its worker freed, or ended).
+        epochs: The run's last epoch after the continuation (its planned
+            epochs for Resume / Step, more for "Train N more epochs").
+        start_paused: Hold after the first epoch (Step).
+
+    Returns:
+        The job id, or None if the run cannot be continued.
+    """
+    payload = continuation_payload(page, record)
+    if payload is None:
+        return None
+    start = record.epochs_run
+    train = {**record.meta["train"], "epochs": int(epochs)}
+    payload.update(train=train, continue_from=payload["model_id"], initial_epoch=start, start_paused=start_paused)
+    job_id = get_pool().submit(task, payload)
+    meta = {**record.meta, "train": train, "initial_epoch": start}
+    job = ActiveJob(job_id, meta, record.run_id, now(), record.number, current_workspace(), base=record)
+    session_work().start(page, job)
+    session_work().page(page).payload = (record.number, payload)
     return job_id
 
 
@@ -100,8 +180,7 @@ def _write_partial(page: str, work: PageWork, snapshot: JobSnapshot) -> None:
     epochs = sum(kind == "epoch" for kind, _ in snapshot.events)
     if job is None or not job.run_id or not work.write_due(epochs, time.monotonic()):
         return
-    record = replace(record_from_snapshot(job.number, job.meta, snapshot), run_id=job.run_id)
-    save_run(_write(page, job, RUNNING, record))
+    save_run(_write(page, job, RUNNING, job.record(snapshot)))
 
 
 def _file(page: str, work: PageWork, snapshot: JobSnapshot) -> None:
@@ -130,6 +209,9 @@ __all__ = [
     "RUN_CAP",
     "SESSION_WORK_KEY",
     "active_job",
+    "continuation_payload",
+    "continue_run",
+    "control_job",
     "harvest_all",
     "poll",
     "runs",

@@ -8,21 +8,26 @@ Modelled on Keras's own ``TerminateOnNaN``: each callback resets its state in
   number (the optimizer diverged) and records that epoch.
 * ``StopOnCancel`` stops training after the current batch once the job was
   cancelled.
+* ``PauseOnRequest`` holds the training at the end of an epoch while the
+  page has paused it (Pause / Resume / Step, ``dlcore.runtime.control``).
 
-``JobCallbacks`` bundles the three in that order, which is the order Keras
-calls them in at the end of an epoch: the diverged epoch is still streamed.
+``JobCallbacks`` bundles them in that order, which is the order Keras calls
+them in at the end of an epoch: the diverged epoch is still streamed, and a
+run holds only after its epoch was streamed and checked (EarlyStopping, when
+used, goes before the pause: see ``JobCallbacks.as_list``).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import keras
 
+from dlcore.runtime.control import STOP, TIMED_OUT, PauseGate
 from dlcore.runtime.probes import Probe
 from dlcore.runtime.tasks import Emit, ShouldStop
 
@@ -35,15 +40,18 @@ class EpochStream(keras.callbacks.Callback):
             "seconds": t, **probe reports})`` after each epoch (``n`` counts
             from 1, ``t`` is the time since training began).
         probes: Measurements whose reports join the epoch message.
+        held: Seconds the run has spent paused so far (left out of ``t``,
+            so a paused run's pace and ETA stay those of its training).
 
     Attributes:
         epochs_done: Epochs finished in the current ``fit``.
     """
 
-    def __init__(self, emit: Emit, probes: Sequence[Probe] = ()) -> None:
+    def __init__(self, emit: Emit, probes: Sequence[Probe] = (), held: Callable[[], float] | None = None) -> None:
         super().__init__()
         self.emit = emit
         self.probes = tuple(probes)
+        self.held = held
         self.epochs_done = 0
         self._started = 0.0
 
@@ -57,7 +65,7 @@ class EpochStream(keras.callbacks.Callback):
         message: dict[str, Any] = {
             "epoch": epoch + 1,
             "logs": {name: float(value) for name, value in logs.items()},
-            "seconds": time.perf_counter() - self._started,
+            "seconds": time.perf_counter() - self._started - (self.held() if self.held else 0.0),
         }
         for probe in self.probes:
             message.update(probe(self.model, epoch + 1) or {})
@@ -116,28 +124,77 @@ class StopOnCancel(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class PauseOnRequest(keras.callbacks.Callback):
+    """Holds training at the end of an epoch while the job is paused.
+
+    After Pause, the epoch's end emits ``("paused", {"epoch": k})`` and
+    blocks, looking at the job's control channel every 0.1 s: Resume goes
+    on, Step runs exactly one more epoch and holds again, Cancel stops the
+    run, and a hold longer than ``gate.hold_seconds`` (``DLP_PAUSE_SECONDS``)
+    stops it with ``timed_out`` set (the job then saves its model and frees
+    the worker). The last planned epoch never holds.
+
+    Args:
+        gate: The hold logic (``dlcore.runtime.control.PauseGate``).
+
+    Attributes:
+        timed_out: Whether the current ``fit`` ended because a hold ran out.
+        cancelled: Whether it was cancelled while held.
+    """
+
+    def __init__(self, gate: PauseGate) -> None:
+        super().__init__()
+        self.gate = gate
+        self.timed_out = False
+        self.cancelled = False
+
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self.gate.reset()
+        self.timed_out = self.cancelled = False
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs = logs or {}
+        if self.model.stop_training:  # diverged, cancelled or stopped early: nothing to hold
+            return
+        outcome = self.gate.hold(epoch + 1, last=epoch + 1 >= int(self.params.get("epochs") or 0))
+        if outcome == STOP:
+            self.cancelled = True
+        elif outcome == TIMED_OUT:
+            self.timed_out = True
+        self.model.stop_training = outcome in (STOP, TIMED_OUT)
+
+
 @dataclass(frozen=True)
 class JobCallbacks:
-    """The callbacks every job's ``fit`` runs: stream, divergence, cancel.
+    """The callbacks every job's ``fit`` runs: stream, divergence, cancel, pause.
 
     Attributes:
         stream: Streams the epochs.
         divergence: Stops on a non-finite value.
         cancel: Stops on cancellation.
+        pause: Holds while paused (None: the job cannot be paused).
     """
 
     stream: EpochStream
     divergence: StopOnDivergence
     cancel: StopOnCancel
+    pause: PauseOnRequest | None = None
 
     @classmethod
-    def create(cls, emit: Emit, should_stop: ShouldStop, probes: Sequence[Probe] = ()) -> JobCallbacks:
+    def create(
+        cls, emit: Emit, should_stop: ShouldStop, probes: Sequence[Probe] = (), *, pause: PauseGate | None = None
+    ) -> JobCallbacks:
         """Fresh callbacks for one job (see the classes for the arguments)."""
-        return cls(EpochStream(emit, probes), StopOnDivergence(), StopOnCancel(should_stop))
+        holder = PauseOnRequest(pause) if pause is not None else None
+        held = (lambda: pause.held_seconds) if pause is not None else None
+        return cls(EpochStream(emit, probes, held), StopOnDivergence(), StopOnCancel(should_stop), holder)
 
-    def as_list(self) -> list[keras.callbacks.Callback]:
-        """The callbacks in the order ``fit`` must call them."""
-        return [self.stream, self.divergence, self.cancel]
+    def as_list(self, early_stopping: keras.callbacks.Callback | None = None) -> list[keras.callbacks.Callback]:
+        """The callbacks in the order ``fit`` must call them; the run's
+        EarlyStopping (if any) before the pause, so a run never holds at the
+        epoch it stops at."""
+        extra = [early_stopping] if early_stopping is not None else []
+        return [self.stream, self.divergence, self.cancel, *extra, *([self.pause] if self.pause else [])]
 
     def stop_reason(self, early_stopping: keras.callbacks.EarlyStopping | None = None) -> str:
         """Why the last ``fit`` ended.
@@ -146,13 +203,16 @@ class JobCallbacks:
             early_stopping: The run's early-stopping callback, if any.
 
         Returns:
-            ``"diverged"``, ``"cancelled"``, ``"early_stopping"`` or
-            ``"completed"``, the first that applies in this order.
+            ``"diverged"``, ``"cancelled"``, ``"paused"`` (a hold ran out),
+            ``"early_stopping"`` or ``"completed"``, the first that applies
+            in this order.
         """
         if self.divergence.diverged_epoch is not None:
             return "diverged"
-        if self.cancel.cancelled:
+        if self.cancel.cancelled or (self.pause is not None and self.pause.cancelled):
             return "cancelled"
+        if self.pause is not None and self.pause.timed_out:
+            return "paused"
         if early_stopping is not None and early_stopping.stopped_epoch > 0:
             return "early_stopping"
         return "completed"

@@ -12,6 +12,9 @@ machines (``dlcore.runtime.dask_worker`` is their preload):
 * Epochs stream back as scheduler events (``Client.subscribe_topic``), pushed
   while the job runs; Stop sets the job's ``distributed.Event``, which the
   task sees after its current batch and returns its partial history.
+* Pause / Resume / Step (``control``) go on the job's ``distributed.Queue``,
+  which a waiter thread in the worker reads (a blocking get held open on the
+  scheduler) into the task's ``JobControl``.
 * The scheduler's own ``"all"`` topic says when a worker leaves: its running
   jobs fail with a clear message (``job.worker_lost``) instead of waiting for
   a rerun the page would not understand.
@@ -52,7 +55,7 @@ from typing import Any
 
 from dlcore.limits import env_float
 from dlcore.runtime.dask_jobs import DaskJob, JobBook
-from dlcore.runtime.executor import CANCELLED, RUNNING, JobSnapshot, snapshot_of
+from dlcore.runtime.executor import CANCELLED, RUNNING, JobSnapshot, check_command, snapshot_of
 
 ALL_TOPIC = "all"  # the scheduler's own topic: workers added and removed
 WORKER_SIDE = "dlcore.runtime.dask_worker"  # the preload and the job runner (imports Keras there)
@@ -168,6 +171,15 @@ class DaskExecutor(JobBook):
             if job is not None:
                 self._cancel_locked(job, None)
 
+    def control(self, job_id: str, command: str) -> None:
+        """Sends ``"pause"``, ``"resume"`` or ``"step"`` to a running job
+        (see ``dlcore.runtime.executor.Executor.control``); ignored otherwise."""
+        check_command(command)
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.state == RUNNING and job.cancel_requested_at is None:
+                self._send_command(job, command)
+
     def stats(self) -> dict[str, int]:
         """Counts as ``WorkerPool.stats``: Dask workers (each warm once it
         joined, as the preload runs first), busy jobs, pending jobs."""
@@ -253,6 +265,7 @@ class DaskExecutor(JobBook):
                 job.payload,
                 self._topic,
                 self._cancel_name(job),
+                self._control_name(job),
                 key=key,
                 pure=False,
                 retries=0,

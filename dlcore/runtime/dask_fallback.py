@@ -24,7 +24,7 @@ class FallbackExecutor:
     lost later, they go to a local ``WorkerPool`` (started then), and the
     executor tries the scheduler again every ``retry_seconds`` in the
     background. Jobs already on a lost cluster fail with
-    ``job.scheduler_lost``. Snapshots, touches and cancels reach whichever
+    ``job.scheduler_lost``. Snapshots, touches, cancels and controls reach whichever
     executor holds the job. Nothing here raises into a page.
 
     Args:
@@ -91,6 +91,10 @@ class FallbackExecutor:
     def cancel(self, job_id: str) -> None:
         for executor in self._executors():
             executor.cancel(job_id)
+
+    def control(self, job_id: str, command: str) -> None:
+        for executor in self._executors():
+            executor.control(job_id, command)
 
     def stats(self) -> dict[str, int]:
         """The stats of the executor that takes new jobs."""

@@ -72,12 +72,20 @@ class JobBook:
     def _cancel_name(self, job: DaskJob) -> str:
         return f"{self._key(job)}-cancel"
 
+    def _control_name(self, job: DaskJob) -> str:
+        """The name of the job's ``distributed.Queue`` of pause / resume / step commands."""
+        return f"{self._key(job)}-control"
+
     def _remote(self, function: Any, *args: Any) -> None:
         """Runs a scheduler call on the helper thread (it may wait for the network)."""
         try:
             self._helper.submit(_quietly, function, *args)
         except RuntimeError:
             pass  # shut down
+
+    def _send_command(self, job: DaskJob, command: str) -> None:
+        """Puts a command on the job's control queue (in order: one helper thread)."""
+        self._remote(_put_command, self._client, self._control_name(job), command)
 
     def _set_cancel_event(self, job: DaskJob) -> None:
         """Sets the job's cancel event; its task stops after the current batch."""
@@ -219,6 +227,19 @@ def _set_event(client: Any, name: str) -> None:
     from distributed import Event
 
     Event(name, client=client).set()
+
+
+def _put_command(client: Any, name: str, command: str) -> None:
+    """Puts ``command`` on the named queue. The worker holds the queue open
+    while its job runs, so this reference may be closed at once; after the
+    job ended, the queue made here is deleted again by the close."""
+    from distributed import Queue
+
+    control = Queue(name, client=client)
+    try:
+        control.put(command, timeout=10)
+    finally:
+        control.close()
 
 
 def _cancel_future(future: Any) -> None:

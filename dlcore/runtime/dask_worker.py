@@ -18,9 +18,11 @@ How a job talks back, with what dask.distributed provides (no files):
 * ``emit(kind, data)`` publishes ``{"job", "n", "message"}`` on the
   executor's event topic (``Worker.log_event``); the scheduler pushes it to
   the executor's client (``Client.subscribe_topic``) while the job runs.
-* ``should_stop()`` reads a local flag that a waiter thread sets when the
-  job's ``distributed.Event`` is set by ``DaskExecutor.cancel`` (the wait is
-  held open on the scheduler: nothing polls).
+* ``should_stop`` is a ``dlcore.runtime.control.JobControl`` fed from a
+  local inbox by two waiter threads: one waits on the job's
+  ``distributed.Event`` (set by ``DaskExecutor.cancel``), one on the job's
+  ``distributed.Queue`` (``DaskExecutor.control``: pause, resume, step).
+  Both waits are held open on the scheduler: nothing polls.
 * The return value says how many events were sent, so the executor files the
   result only after every epoch has arrived.
 
@@ -34,13 +36,18 @@ import gc
 import importlib
 import os
 import pickle
+import queue
 import threading
 from typing import Any
 
 import click
 
+from dlcore.runtime.control import JobControl
 from dlcore.runtime.dask_jobs import STARTED
+from dlcore.runtime.executor import CANCEL
 from dlcore.runtime.tasks import resolve
+
+_END = "_end"  # put on a job's control queue by its own runner: the reader stops
 
 # The local pool's worker module (error payloads, clean-up, TensorFlow
 # settings), imported by name as worker.py imports the task modules: it is
@@ -52,7 +59,9 @@ def _worker_module() -> Any:
     return importlib.import_module(WORKER_MODULE)
 
 
-def run_job(job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_name: str) -> dict[str, Any]:
+def run_job(
+    job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_name: str, control_name: str
+) -> dict[str, Any]:
     """Runs one job in a Dask worker thread and streams its messages.
 
     Args:
@@ -61,6 +70,7 @@ def run_job(job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_
         payload: The task's arguments.
         topic: The event topic the executor subscribed to.
         cancel_name: The name of the job's ``distributed.Event`` (set = stop).
+        control_name: The name of the job's ``distributed.Queue`` of commands.
 
     Returns:
         ``{"status": "done", "result": ..., "events": n}`` or
@@ -68,9 +78,10 @@ def run_job(job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_
         returned, not raised, so Dask never retries a job or pickles a
         traceback, and the page gets the same error payload as from the local pool.
     """
-    from distributed import Event, get_client, get_worker
+    from distributed import Event, Queue, get_client, get_worker
 
     worker = get_worker()
+    client = get_client()  # the worker's client, usable from any thread
     sent = 0
 
     def emit(kind: str, data: dict[str, Any]) -> None:
@@ -80,37 +91,67 @@ def run_job(job_id: str, task: str, payload: dict[str, Any], topic: str, cancel_
         worker.log_event(topic, {"job": job_id, "n": sent, "message": pickle.dumps((kind, data))})
         sent += 1
 
+    inbox: queue.SimpleQueue[str] = queue.SimpleQueue()
+    cancel = Event(cancel_name, client=client)
+    commands = Queue(control_name, client=client)  # open before the executor may send to it
     emit(STARTED, {"worker": worker.address, "pid": os.getpid()})
-    stop = threading.Event()
-    cancel = Event(cancel_name, client=get_client())  # the worker's client, usable from any thread
-
-    def wait_for_cancel() -> None:
-        try:
-            if cancel.wait():
-                stop.set()
-        except Exception:  # the scheduler is gone: the executor fails the job itself
-            stop.set()
-
-    waiter = threading.Thread(target=wait_for_cancel, name=f"dlp-cancel-{job_id}", daemon=True)
-    waiter.start()
+    waiters = [
+        threading.Thread(target=_wait_for_cancel, args=(cancel, inbox), name=f"dlp-cancel-{job_id}", daemon=True),
+        threading.Thread(target=_read_commands, args=(commands, inbox), name=f"dlp-control-{job_id}", daemon=True),
+    ]
+    for waiter in waiters:
+        waiter.start()
     try:
-        outcome: dict[str, Any] = {"status": "done", "result": resolve(task)(payload, emit, stop.is_set)}
+        control = JobControl(lambda: _drain(inbox))
+        outcome: dict[str, Any] = {"status": "done", "result": resolve(task)(payload, emit, control)}
     except Exception as exc:  # reported to the page, never raised there
         outcome = {"status": "error", "error": _worker_module()._error_payload(exc)}
     finally:
-        _release(cancel, waiter)
+        _release(cancel, commands, waiters)
         _worker_module().release_job_memory()
     outcome["events"] = sent
     return outcome
 
 
-def _release(cancel: Any, waiter: threading.Thread) -> None:
-    """Ends the cancel waiter (by setting the event) and removes the event
-    from the scheduler (clear with no waiters deletes it)."""
+def _wait_for_cancel(cancel: Any, inbox: queue.SimpleQueue[str]) -> None:
+    try:
+        cancel.wait()
+    except Exception:  # the scheduler is gone: the executor fails the job itself
+        pass
+    inbox.put(CANCEL)
+
+
+def _read_commands(commands: Any, inbox: queue.SimpleQueue[str]) -> None:
+    while True:
+        try:
+            command = commands.get()
+        except Exception:  # the scheduler is gone
+            return
+        if command == _END:
+            return
+        inbox.put(str(command))
+
+
+def _drain(inbox: queue.SimpleQueue[str]) -> list[str]:
+    taken = []
+    while True:
+        try:
+            taken.append(inbox.get_nowait())
+        except queue.Empty:
+            return taken
+
+
+def _release(cancel: Any, commands: Any, waiters: list[threading.Thread]) -> None:
+    """Ends the waiters (by setting the event, by an end marker on the
+    queue) and removes both from the scheduler (clear with no waiters
+    deletes the event; the last close deletes the queue)."""
     try:
         cancel.set()
-        waiter.join(timeout=5)
+        commands.put(_END, timeout=5)
+        for waiter in waiters:
+            waiter.join(timeout=5)
         cancel.clear()
+        commands.close()
     except Exception:
         pass  # the scheduler is gone; nothing is left to clean there
 

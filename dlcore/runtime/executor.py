@@ -1,9 +1,20 @@
 """The executor interface pages use: job states, snapshots, submit/poll/cancel.
 
-A page *submits* a job, *polls* its snapshot from a fragment, and may
-*cancel* it. Those three calls are the whole interface (``Executor``); the
-worker pool (``dlcore.runtime.pool.WorkerPool``) is one executor, and another
-(a cluster scheduler, say) could stand behind the same pages.
+A page *submits* a job, *polls* its snapshot from a fragment, may
+*cancel* it, and may *control* it: pause it after its current epoch, resume
+it, or step it one epoch while paused. Those four calls are the whole
+interface (``Executor``); the worker pool (``dlcore.runtime.pool.WorkerPool``)
+and the Dask executor (``dlcore.runtime.dask_executor.DaskExecutor``) both
+implement it.
+
+Control reaches the running task through the third argument it is called
+with, a ``dlcore.runtime.control.JobControl``: calling it says whether the job
+was cancelled (``should_stop``), and its ``commands()`` yields the pause /
+resume / step commands. The task answers with events: ``("paused",
+{"epoch": k})`` when it holds, ``("resumed", {"epoch": k, "step": bool})``
+when it goes on, so ``JobSnapshot.paused`` is read from the events alone and
+means the same on every executor. A command for a job that is not running is
+ignored.
 """
 
 from __future__ import annotations
@@ -14,6 +25,29 @@ from typing import Any, Protocol
 
 PENDING, RUNNING, DONE, FAILED, CANCELLED = "pending", "running", "done", "failed", "cancelled"
 FINISHED_STATES = frozenset({DONE, FAILED, CANCELLED})
+
+# Commands of ``Executor.control`` (CANCEL is ``Executor.cancel``'s, on the same channel).
+PAUSE, RESUME, STEP, CANCEL = "pause", "resume", "step", "cancel"
+CONTROL_COMMANDS = frozenset({PAUSE, RESUME, STEP})
+
+
+def check_command(command: str) -> str:
+    """Returns ``command`` if it is one of ``CONTROL_COMMANDS``.
+
+    Raises:
+        ValueError: For any other command.
+    """
+    if command not in CONTROL_COMMANDS:
+        raise ValueError(f"not a control command: {command!r}")
+    return command
+
+
+def is_paused(events: Sequence[tuple[str, dict[str, Any]]]) -> bool:
+    """Whether the job holds now: its last ``paused`` / ``resumed`` event is ``paused``."""
+    for kind, _ in reversed(events):
+        if kind in ("paused", "resumed"):
+            return kind == "paused"
+    return False
 
 
 @dataclass(frozen=True)
@@ -30,6 +64,8 @@ class JobSnapshot:
             ``failed`` or ``cancelled`` (``{"key": "job.cancelled_idle"}``).
         cancel_requested: Whether cancel() was called.
         submitted_at, started_at, finished_at: ``time.time()`` stamps.
+        paused: Whether the running job holds after an epoch (Pause); False
+            once it finished.
     """
 
     job_id: str
@@ -42,6 +78,7 @@ class JobSnapshot:
     submitted_at: float
     started_at: float | None
     finished_at: float | None
+    paused: bool = False
 
     @property
     def finished(self) -> bool:
@@ -84,14 +121,27 @@ def snapshot_of(job: TrackedJob, queue: Sequence[TrackedJob]) -> JobSnapshot:
         submitted_at=job.submitted_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
+        paused=job.state == RUNNING and is_paused(job.events),
     )
 
 
 class Executor(Protocol):
-    """The interface pages use: submit a job, poll it, cancel it."""
+    """The interface pages use: submit a job, poll it, cancel it, control it."""
 
     def submit(self, task: str, payload: dict[str, Any]) -> str: ...
 
     def snapshot(self, job_id: str) -> JobSnapshot | None: ...
 
     def cancel(self, job_id: str) -> None: ...
+
+    def control(self, job_id: str, command: str) -> None:
+        """Sends ``"pause"``, ``"resume"`` or ``"step"`` to a running job.
+
+        Pause: the job holds after its current epoch (a ``paused`` event),
+        keeping its model and optimizer state in the worker. Resume: it goes
+        on. Step: it runs exactly one more epoch and holds again. A job held
+        longer than ``DLP_PAUSE_SECONDS`` ends by itself (training jobs save
+        their model and return ``stop_reason`` ``"paused"``). Cancel still
+        works while held.
+        """
+        ...

@@ -3,14 +3,16 @@
 Keras never runs in the server process: Streamlit clears the Keras session
 after every script run once Keras is imported there, and a training inside a
 script run dies on the next rerun. Instead a page *submits* a job, *polls*
-its snapshot from a fragment, and may *cancel* it. Those three calls are the
-whole executor interface (``dlcore.runtime.executor.Executor``), so another
-executor (a cluster scheduler, say) could stand behind the same pages.
+its snapshot from a fragment, and may *cancel* or *control* it (pause,
+resume, step). Those calls are the whole executor interface
+(``dlcore.runtime.executor.Executor``), so another executor (a Dask
+cluster) stands behind the same pages.
 
 Design:
 
 * ``size`` worker processes (``python -m dlcore.runtime.worker``), each warm with
-  Keras imported, each with its own message pipe and cancel pipe.
+  Keras imported, each with its own message pipe and control pipe (one byte
+  per command: cancel, pause, resume, step; ``dlcore.runtime.control``).
 * One dispatcher thread owns the pipes: it hands pending jobs to idle workers
   in FIFO order, files the messages that come back, replaces workers that
   died or retired, cancels jobs nobody polled for ``idle_timeout`` seconds,
@@ -35,7 +37,18 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from dlcore.limits import env_float
-from dlcore.runtime.executor import CANCELLED, DONE, FAILED, PENDING, RUNNING, JobSnapshot, snapshot_of
+from dlcore.runtime.control import COMMAND_BYTES
+from dlcore.runtime.executor import (
+    CANCEL,
+    CANCELLED,
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    JobSnapshot,
+    check_command,
+    snapshot_of,
+)
 from dlcore.runtime.tasks import CORE_TASK_MODULES
 from dlcore.runtime.worker_process import WorkerOptions, WorkerProcess, close_pipes, kill_worker, spawn_worker
 
@@ -195,6 +208,15 @@ class WorkerPool:
             if job is not None:
                 self._cancel_locked(job, None)
 
+    def control(self, job_id: str, command: str) -> None:
+        """Sends ``"pause"``, ``"resume"`` or ``"step"`` to a running job
+        (see ``dlcore.runtime.executor.Executor.control``); ignored otherwise."""
+        code = COMMAND_BYTES[check_command(command)]
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.state == RUNNING and job.cancel_requested_at is None:
+                self._send_locked(job, code)
+
     def stats(self) -> dict[str, int]:
         """Counts of workers, busy workers, ready workers, pending and known jobs."""
         with self._lock:
@@ -276,11 +298,15 @@ class WorkerPool:
             job.cancel_requested_at = time.time()
             if error is not None:
                 job.error = error
-            if job.worker is not None:
-                try:
-                    job.worker.cancel.send_bytes(b"x")
-                except OSError:
-                    pass  # the worker is gone; the health check files the job
+            self._send_locked(job, COMMAND_BYTES[CANCEL])
+
+    def _send_locked(self, job: _Job, code: bytes) -> None:
+        """Writes one command byte to the job's worker."""
+        if job.worker is not None:
+            try:
+                job.worker.control.send_bytes(code)
+            except OSError:
+                pass  # the worker is gone; the health check files the job
 
     def _assign_locked(self) -> None:
         for worker in self._workers:

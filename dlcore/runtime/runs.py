@@ -179,3 +179,50 @@ def eta_seconds(seconds: list[float], total_epochs: int) -> float | None:
         return None
     per_epoch = seconds[-1] / len(seconds)
     return per_epoch * max(total_epochs - len(seconds), 0)
+
+
+def truncated(record: RunRecord, epochs: int) -> RunRecord:
+    """The run's first ``epochs`` epochs (what a continuation started from)."""
+    extras = dict(record.extras)
+    if "gradients" in extras:
+        extras["gradients"] = [pair for pair in extras["gradients"] if int(pair[0]) <= epochs]
+    return replace(
+        record,
+        history={name: values[:epochs] for name, values in record.history.items()},
+        seconds=record.seconds[:epochs],
+        extras=extras,
+    )
+
+
+def continued(base: RunRecord, part: RunRecord) -> RunRecord:
+    """One run from its first part and its continuation (``continue_from``):
+    the curves, epoch times and gradient samples run on from epoch 1, the
+    outcome and predictions are the continuation's, and the best epoch is
+    the best over the whole run.
+
+    Args:
+        base: The run as it stood when continued.
+        part: The continuation's own record (its epochs numbered on from ``base``'s).
+
+    Returns:
+        The whole run under ``base``'s number and store id.
+    """
+    names = [*base.history, *(name for name in part.history if name not in base.history)]
+    history = {name: [*base.history.get(name, []), *part.history.get(name, [])] for name in names}
+    offset = base.seconds[-1] if base.seconds else 0.0
+    extras = {**base.extras, **part.extras}
+    if "gradients" in base.extras or "gradients" in part.extras:
+        extras["gradients"] = [*base.extras.get("gradients", []), *part.extras.get("gradients", [])]
+    result = part.result
+    if result is not None:
+        best = replace(base, history=history).best()
+        result = {**result, "best_epoch": best[1] if best else None}
+    return replace(
+        part,
+        number=base.number,
+        history=history,
+        result=result,
+        seconds=[*base.seconds, *(offset + s for s in part.seconds)],
+        extras=extras,
+        run_id=base.run_id or part.run_id,
+    )

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from dlcore.runtime.executor import JobSnapshot
-from dlcore.runtime.runs import RUN_CAP, RunRecord, add_run, record_from_snapshot
+from dlcore.runtime.runs import RUN_CAP, RunRecord, add_run, continued, record_from_snapshot, truncated
 from dlcore.store.runs import StoredRun
 from dlcore.store.schema import INTERRUPTED, RUNNING
 
@@ -46,6 +46,9 @@ class ActiveJob:
         number: The run's number on its page, given at start (0: the next
             number when filed).
         workspace: The workspace the run is stored under.
+        base: For a continuation (Resume or Step of a run whose worker was
+            freed, or "Train N more epochs"): the run as it stood, whose
+            curves this job's epochs extend (``meta["initial_epoch"]`` epochs).
     """
 
     job_id: str
@@ -54,6 +57,13 @@ class ActiveJob:
     started_at: datetime | None = None
     number: int = 0
     workspace: str = ""
+    base: RunRecord | None = None
+
+    def record(self, snapshot: JobSnapshot) -> RunRecord:
+        """The run so far from the job's snapshot: a continuation's epochs
+        follow its base's, under the same number and store id."""
+        record = replace(record_from_snapshot(self.number, self.meta, snapshot), run_id=self.run_id)
+        return continued(self.base, record) if self.base is not None else record
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,9 @@ class PageWork:
         queue: Runs waiting to start, next first.
         written: ``(epochs, time)`` of the active job's last write to the
             store (see ``write_due``).
+        payload: ``(run number, job payload)`` of the page's latest run, so
+            it can be continued even when its data (an upload) is too big
+            to keep with the run.
     """
 
     job: ActiveJob | None = None
@@ -89,6 +102,7 @@ class PageWork:
     run_counter: int = 0
     queue: list[QueuedRun] = field(default_factory=list)
     written: tuple[int, float] = (0, 0.0)
+    payload: tuple[int, dict[str, Any]] | None = None
 
     def next_number(self) -> int:
         """The number the next run started on this page gets."""
@@ -107,8 +121,9 @@ class PageWork:
         job, self.job = self.job, None
         number = job.number or self.run_counter + 1
         self.run_counter = max(self.run_counter, number)
-        record = replace(record_from_snapshot(number, job.meta, snapshot), run_id=job.run_id)
-        self.runs[:] = add_run(self.runs, record)
+        record = replace(job, number=number).record(snapshot)
+        # A continued run takes its own place again (same number, same curve).
+        self.runs[:] = add_run([r for r in self.runs if r.number != number], record)
         return record
 
     def write_due(self, epochs: int, now: float) -> bool:
@@ -236,8 +251,10 @@ def plan_restore(
             own = row.server == server_id
             if own and row.job_id and job_alive(row.job_id):
                 if row.page not in jobs:
+                    start = int(record.meta.get("initial_epoch", 0))
+                    base = truncated(record, start) if start else None
                     jobs[row.page] = ActiveJob(
-                        row.job_id, record.meta, row.run_id, row.created_at, record.number, workspace
+                        row.job_id, record.meta, row.run_id, row.created_at, record.number, workspace, base
                     )
                 continue  # an older live one belongs to another open tab, which shows it
             if own or (now - row.updated_at).total_seconds() > stale_seconds:

@@ -4,8 +4,9 @@ Started by ``dlcore.runtime.pool.WorkerPool`` as ``python -m dlcore.runtime.work
 interpreter: no fork of the threaded server, and no re-import of the
 server's ``__main__``, which under Streamlit is the page script). It talks to
 the pool over two inherited socket pairs wrapped as multiprocessing
-``Connection`` objects: one for messages, one that the pool writes to in
-order to cancel the running job.
+``Connection`` objects: one for messages, one that the pool writes control
+commands to (one byte each: cancel, pause, resume, step), which the running
+task reads through its ``dlcore.runtime.control.JobControl``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import traceback
 from multiprocessing.connection import Connection
 from typing import Any
 
+from dlcore.runtime.control import BYTE_COMMANDS, JobControl
 from dlcore.runtime.tasks import CORE_TASK_MODULES, resolve
 
 
@@ -69,9 +71,21 @@ def release_job_memory() -> None:
     gc.collect()
 
 
+def pipe_reader(control: Connection) -> Any:
+    """Reads the control pipe without blocking: the commands waiting in it."""
+
+    def read() -> list[str]:
+        commands = []
+        while control.poll():
+            commands.append(BYTE_COMMANDS.get(control.recv_bytes(), "cancel"))
+        return commands
+
+    return read
+
+
 def worker_main(
     conn: Connection,
-    cancel: Connection,
+    control: Connection,
     max_rss_mb: float,
     threads: int = 0,
     niceness: int = 0,
@@ -88,7 +102,7 @@ def worker_main(
 
     Args:
         conn: This worker's end of a duplex pipe to the pool.
-        cancel: Readable once the pool has asked to cancel the running job.
+        control: The pool's control commands for the running job (one byte each).
         max_rss_mb: Resident memory above which the worker retires.
         threads: TensorFlow intra-op threads (see ``settle``).
         niceness: Scheduling priority to give away (see ``settle``).
@@ -108,14 +122,14 @@ def worker_main(
         if message is None:
             return
         job_id, task, payload = message
-        while cancel.poll():  # drop a cancel meant for an earlier job
-            cancel.recv_bytes()
+        while control.poll():  # drop commands meant for an earlier job
+            control.recv_bytes()
 
         def emit(kind: str, data: dict[str, Any], job_id: str = job_id) -> None:
             conn.send((kind, job_id, data))
 
         try:
-            result = resolve(task)(payload, emit, cancel.poll)
+            result = resolve(task)(payload, emit, JobControl(pipe_reader(control)))
         except Exception as exc:  # reported to the page, never raised there
             conn.send(("error", job_id, _error_payload(exc)))
         else:
@@ -128,17 +142,17 @@ def worker_main(
 
 
 def main() -> None:
-    """Entry point: ``python -m dlcore.runtime.worker --conn FD --cancel FD --max-rss MB [--threads N] [--nice N] [--tasks M1,M2]``."""
+    """Entry point: ``python -m dlcore.runtime.worker --conn FD --control FD --max-rss MB [--threads N] [--nice N] [--tasks M1,M2]``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conn", type=int, required=True)
-    parser.add_argument("--cancel", type=int, required=True)
+    parser.add_argument("--control", type=int, required=True)
     parser.add_argument("--max-rss", type=float, required=True)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--nice", type=int, default=0)
     parser.add_argument("--tasks", default=",".join(CORE_TASK_MODULES), help="comma-separated task modules")
     args = parser.parse_args()
     modules = tuple(name for name in args.tasks.split(",") if name)
-    worker_main(Connection(args.conn), Connection(args.cancel), args.max_rss, args.threads, args.nice, modules)
+    worker_main(Connection(args.conn), Connection(args.control), args.max_rss, args.threads, args.nice, modules)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """One worker process of the pool: start it, stop it, close its pipes.
 
 Each worker is ``python -m dlcore.runtime.worker`` with two socket pipes of
-its own: one for jobs and messages, one for cancel requests. The pool
+its own: one for jobs and messages, one for control commands (cancel, pause,
+resume, step: one byte each, ``dlcore.runtime.control.COMMAND_BYTES``). The pool
 (``dlcore.runtime.pool``) schedules jobs on these handles.
 """
 
@@ -30,7 +31,7 @@ class WorkerProcess:
         index: The worker's slot in the pool.
         process: The ``python -m dlcore.runtime.worker`` process.
         conn: Jobs out, messages back.
-        cancel: Cancel requests out (one byte each).
+        control: Control commands out (one byte each: cancel, pause, resume, step).
         ready: Whether the worker has reported that Keras is imported.
         job: The job it runs, if any.
     """
@@ -38,7 +39,7 @@ class WorkerProcess:
     index: int
     process: subprocess.Popen[bytes]
     conn: Connection
-    cancel: Connection
+    control: Connection
     ready: bool = False
     job: _Job | None = None
 
@@ -74,7 +75,7 @@ class WorkerOptions:
 
 
 def spawn_worker(index: int, options: WorkerOptions) -> WorkerProcess:
-    """Starts a worker process with a message pipe and a cancel pipe.
+    """Starts a worker process with a message pipe and a control pipe.
 
     Args:
         index: The worker's slot in the pool.
@@ -84,7 +85,7 @@ def spawn_worker(index: int, options: WorkerOptions) -> WorkerProcess:
         The handle; the worker sends ``"ready"`` once Keras is imported.
     """
     ours, theirs = socket.socketpair()
-    cancel_ours, cancel_theirs = socket.socketpair()
+    control_ours, control_theirs = socket.socketpair()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -95,18 +96,18 @@ def spawn_worker(index: int, options: WorkerOptions) -> WorkerProcess:
             "dlcore.runtime.worker",
             "--conn",
             str(theirs.fileno()),
-            "--cancel",
-            str(cancel_theirs.fileno()),
+            "--control",
+            str(control_theirs.fileno()),
             *options.flags(),
         ],
-        pass_fds=(theirs.fileno(), cancel_theirs.fileno()),
+        pass_fds=(theirs.fileno(), control_theirs.fileno()),
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
     )
     theirs.close()
-    cancel_theirs.close()
-    return WorkerProcess(index, process, Connection(ours.detach()), Connection(cancel_ours.detach()))
+    control_theirs.close()
+    return WorkerProcess(index, process, Connection(ours.detach()), Connection(control_ours.detach()))
 
 
 def kill_worker(worker: WorkerProcess) -> None:
@@ -118,6 +119,6 @@ def kill_worker(worker: WorkerProcess) -> None:
 
 
 def close_pipes(worker: WorkerProcess) -> None:
-    """Closes the worker's message and cancel pipes."""
+    """Closes the worker's message and control pipes."""
     worker.conn.close()
-    worker.cancel.close()
+    worker.control.close()

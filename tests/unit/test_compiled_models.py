@@ -96,9 +96,10 @@ def test_model_whose_optimizer_never_ran_is_rebuilt() -> None:
 
 def test_steps_per_execution_is_one_epoch_capped() -> None:
     # steps_per_execution lives in the worker-side module; its arithmetic is checked here by hand:
-    # 1,119 training rows of the course's split in batches of 256 are 5 batches (⌈1119 / 256⌉).
+    # 1,119 training rows of the course's split in batches of 256 are 5 batches (⌈1119 / 256⌉);
+    # 550,000 rows are 2,149 = 7 × 307 batches: a call never runs past an epoch's end, so 7.
     out = run_python(
         "from dlcore.runtime.training import steps_per_execution as s; "
         "print([s(1119, 256), s(1119, 2048), s(550_000, 256), s(1, 1)])"
     )
-    assert out == "[5, 1, 16, 1]"
+    assert out == "[5, 1, 7, 1]"

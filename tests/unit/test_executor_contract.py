@@ -6,8 +6,10 @@ process, ``task_pool``) and against ``DaskExecutor`` on a real
 on 127.0.0.1, warmed by the ``dlcore.runtime.dask_worker`` preload). What a page relies on must hold for
 both: epochs stream while the job runs, Stop keeps the partial history, an
 unwatched job is cancelled, a dead worker fails its job clearly, the queue is
-first come first served with its positions, unknown tasks are refused, and
-a seeded training gives the same curve on either.
+first come first served with its positions, unknown tasks are refused,
+Pause holds a job, Step runs exactly one more step, Resume runs it to the
+end, a held job stops on Stop or ends by itself after its hold, and a
+seeded training gives the same curve on either.
 """
 
 from __future__ import annotations
@@ -160,6 +162,52 @@ def test_a_worker_that_dies_mid_job_fails_it_clearly(executor: Any) -> None:
     assert snapshot.state == FAILED
     assert snapshot.error["key"] in ("job.worker_crashed", "job.worker_lost")
     assert ticks(snapshot) == [0]  # what it streamed before dying is kept
+
+
+PAUSABLE = "test.pausable"
+
+
+def test_pause_holds_step_runs_one_more_and_resume_runs_to_the_end(executor: Any) -> None:
+    job_id = executor.submit(PAUSABLE, {"n": 40, "delay": 0.05, "hold": 30})
+    wait_for(executor, job_id, lambda s: len(ticks(s)) >= 2)
+    asked = time.monotonic()
+    executor.control(job_id, "pause")
+    held = wait_for(executor, job_id, lambda s: s.paused or s.finished)
+    hold_latency = time.monotonic() - asked
+    assert held.paused and held.state == RUNNING, held
+    assert hold_latency < 2.0
+    k = len(ticks(held))
+    assert [data["epoch"] for kind, data in held.events if kind == "paused"] == [k]
+    time.sleep(0.5)  # held: nothing more arrives
+    assert len(ticks(executor.snapshot(job_id))) == k and executor.snapshot(job_id).paused
+    executor.control(job_id, "step")  # exactly one more, then held again
+    stepped = wait_for(executor, job_id, lambda s: sum(kind == "paused" for kind, _ in s.events) == 2)
+    assert stepped.paused and len(ticks(stepped)) == k + 1
+    time.sleep(0.3)
+    assert len(ticks(executor.snapshot(job_id))) == k + 1
+    executor.control(job_id, "resume")
+    done = wait_finished(executor, job_id, timeout=20)
+    assert done.state == DONE and not done.paused
+    assert done.result == {"ticks": 40, "outcome": "go"}
+    assert ticks(done) == list(range(40))  # one unbroken run
+
+
+def test_a_held_job_can_be_stopped_and_ends_by_itself_after_its_hold(executor: Any) -> None:
+    job_id = executor.submit(PAUSABLE, {"n": 400, "delay": 0.02, "hold": 30})
+    wait_for(executor, job_id, lambda s: len(ticks(s)) >= 1)
+    executor.control(job_id, "pause")
+    wait_for(executor, job_id, lambda s: s.paused)
+    executor.cancel(job_id)
+    stopped = wait_finished(executor, job_id, timeout=10)
+    assert stopped.state == DONE and stopped.result["outcome"] == "stop" and not stopped.paused
+    timed = executor.submit(PAUSABLE, {"n": 400, "delay": 0.02, "hold": 0.5})
+    wait_for(executor, timed, lambda s: len(ticks(s)) >= 1)
+    executor.control(timed, "pause")
+    ended = wait_finished(executor, timed, timeout=10)
+    assert ended.state == DONE and ended.result["outcome"] == "timed_out"
+    executor.control(timed, "resume")  # a finished job ignores commands
+    with pytest.raises(ValueError):
+        executor.control(timed, "explode")
 
 
 def test_a_prediction_goes_to_the_dask_worker_that_saved_its_model(dask: DaskExecutor) -> None:

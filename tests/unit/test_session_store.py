@@ -182,3 +182,24 @@ def test_workspace_cap_drops_the_oldest_finished_runs_and_keeps_running_ones(db:
     assert enforce_cap(db, WS, 3) == ["classification-2", "wine-3"]
     assert sorted(r.run_id for r in load_runs(db, WS)) == ["classification-4", "wine-1", "wine-5"]
     assert enforce_cap(db, WS, 3) == []
+
+
+def test_a_paused_run_comes_back_paused_and_a_continued_one_keeps_its_first_part() -> None:
+    from dataclasses import replace
+
+    from dlcore.runtime.runs import continued
+
+    paused = row("wine", 1, FINISHED, epochs=4, planned=10, result={"stop_reason": "paused", "seconds": 1.0})
+    going = row("overfitting", 1, RUNNING, job="job-live", epochs=6, planned=10)
+    going = replace(going, record=replace(going.record, meta={**going.record.meta, "initial_epoch": 4}))
+    plan = plan_restore([paused, going], workspace=WS, server_id=HERE, job_alive=FakePool({"job-live"}).known, now=NOW)
+    (back,) = plan.runs["wine"]
+    assert back.stop_reason == "paused" and back.epochs_run == 4 and back.error is None
+    job = plan.jobs["overfitting"]
+    assert job.base is not None and job.base.epochs_run == 4  # the continuation's epochs follow these
+    base = record(1, epochs=4)
+    part = RunRecord(1, base.meta, {"loss": [0.1, 0.05], "val_loss": [0.2, 0.01]}, {"stop_reason": "completed", "best_epoch": 2}, seconds=[0.5, 1.0])
+    whole = continued(replace(base, seconds=[1.0, 2.0, 3.0, 4.0]), part)
+    assert whole.epochs_run == 6 and whole.history["val_loss"][4:] == [0.2, 0.01]
+    assert whole.seconds == [1.0, 2.0, 3.0, 4.0, 4.5, 5.0] and whole.result["best_epoch"] == 6
+    assert whole.run_id == "r1" and whole.number == 1

@@ -38,6 +38,7 @@ PAIRS: list[tuple[str, str]] = [
     ("dlcore.text.momentum", "dlcore.text.momentum_zh"),
     ("dlcore.text.curves", "dlcore.text.curves_zh"),
     ("dlcore.text.neuron_view", "dlcore.text.neuron_view_zh"),
+    ("dlcore.text.pause", "dlcore.text.pause_zh"),
 ]
 
 # Simplified forms whose Traditional form is a different character
