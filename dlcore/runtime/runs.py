@@ -109,6 +109,7 @@ def latest_probe(events: tuple[tuple[str, dict[str, Any]], ...], name: str) -> A
 _BULKY = ("valid_predictions", "boundary")
 NEWEST_ONLY = frozenset({"boundary", "neurons"})  # extras only the newest run keeps
 MAX_SNAPSHOTS = 40  # neuron-view snapshots a run keeps
+SAMPLED_EXTRAS = ("gradients", "weights", "neurons")  # extras sampled over the epochs
 
 
 def thin_snapshots(snapshots: list[Any], keep: int = MAX_SNAPSHOTS) -> list[Any]:
@@ -196,7 +197,8 @@ def truncated(record: RunRecord, epochs: int) -> RunRecord:
 
 def continued(base: RunRecord, part: RunRecord) -> RunRecord:
     """One run from its first part and its continuation (``continue_from``):
-    the curves, epoch times and gradient samples run on from epoch 1, the
+    the curves, epoch times and probe samples (gradients, weight
+    distributions, neuron snapshots) run on from epoch 1, the
     outcome and predictions are the continuation's, and the best epoch is
     the best over the whole run.
 
@@ -211,8 +213,11 @@ def continued(base: RunRecord, part: RunRecord) -> RunRecord:
     history = {name: [*base.history.get(name, []), *part.history.get(name, [])] for name in names}
     offset = base.seconds[-1] if base.seconds else 0.0
     extras = {**base.extras, **part.extras}
-    if "gradients" in base.extras or "gradients" in part.extras:
-        extras["gradients"] = [*base.extras.get("gradients", []), *part.extras.get("gradients", [])]
+    for name in SAMPLED_EXTRAS:  # samples over the epochs: the continuation's follow the base's
+        if name in base.extras or name in part.extras:
+            extras[name] = [*base.extras.get(name, []), *part.extras.get(name, [])]
+    if "neurons" in extras:
+        extras["neurons"] = thin_snapshots(extras["neurons"])
     result = part.result
     if result is not None:
         best = replace(base, history=history).best()

@@ -9,6 +9,7 @@ import streamlit as st
 from dlcore.data import SplitData, data_split
 from dlcore.model_label import layers_label
 from dlcore.presets import CLASSIFIER_PRESETS
+from dlcore.runtime.model_store import new_model_id
 from dlcore.spec import ModelSpec, TrainConfig, to_dict
 from dlcore.text import t
 from lessons.classification.views import (
@@ -167,9 +168,13 @@ def _label(lang: str, model: ModelSpec, uploaded: UploadedData | None, data: dic
 def _job(
     lang: str, model: ModelSpec, train: TrainConfig, uploaded: UploadedData | None, data: dict[str, Any]
 ) -> tuple[dict, dict]:
-    """The job payload (an uploaded table travels in it) and the run's meta."""
-    payload = payload_for(model, train, uploaded.payload("classification") if uploaded else data)
-    meta = {"model": to_dict(model), "train": to_dict(train), "data": data, "label": _label(lang, model, uploaded, data)}
+    """The job payload (an uploaded table travels in it) and the run's meta;
+    one model id names the saved model in both, so a paused run whose worker
+    was freed, or a finished one, can train on (Resume, Train N more)."""
+    model_id = new_model_id()
+    payload = payload_for(model, train, uploaded.payload("classification") if uploaded else data) | {"model_id": model_id}
+    label = _label(lang, model, uploaded, data)
+    meta = {"model": to_dict(model), "train": to_dict(train), "data": data, "label": label, "model_id": model_id}
     return payload, meta
 
 

@@ -76,3 +76,26 @@ def test_a_paused_run_whose_worker_was_freed_resumes_and_steps() -> None:
     (run,) = page_runs(at, "wine")
     assert run.number == 1 and run.epochs_run == 4 and run.stop_reason == "completed"
     assert not at.exception
+
+
+def test_a_classification_run_trains_more_epochs_with_its_neuron_snapshots_and_weights_running_on() -> None:
+    at = open_page("pages/8_classification.py")
+    at.selectbox(key="dataset").set_value("circle").run()
+    at.slider(key="depth").set_value(2).run()
+    at.number_input(key="width").set_value(4).run()
+    at.number_input(key="epochs").set_value(3).run()
+    at.button(key="train").click().run()
+    run_until(at, lambda a: not busy(a) and page_runs(a, "classification"), timeout=180)
+    (first,) = page_runs(at, "classification")
+    assert first.meta.get("model_id") and first.epochs_run == 3
+    at.number_input(key="more_epochs").set_value(2).run()
+    at.button(key="train_more").click().run()
+    assert not at.exception
+    run_until(at, lambda a: not busy(a) and page_runs(a, "classification")[-1].epochs_run == 5)
+    (run,) = page_runs(at, "classification")  # the same run, two epochs longer
+    assert run.number == 1 and len(run.history["val_binary_accuracy"]) == 5
+    neuron_epochs = [s["epoch"] for s in run.extras["neurons"]]
+    assert neuron_epochs[0] == 1 and neuron_epochs[-1] == 5 and neuron_epochs == sorted(neuron_epochs)
+    weight_epochs = [epoch for epoch, _ in run.extras["weights"]]
+    assert weight_epochs[0] == 1 and weight_epochs[-1] == 5
+    assert not at.exception
