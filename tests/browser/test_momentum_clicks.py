@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.browser.helpers import chromium, require_browser, streamlit_server, wait_for_app
+from tests.browser.helpers import chromium, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,9 +36,9 @@ def _slider(page, key: str, value: str) -> None:
     page.wait_for_function(f"() => ({SLIDER_JS})('{key}') === '{value}'", timeout=30000)
 
 
-def test_clicks_set_the_map_sliders_and_the_race_start() -> None:
-    require_browser()
-    with streamlit_server() as url, chromium() as page:
+def test_clicks_set_the_map_sliders_and_the_race_start(shared_server: str) -> None:
+    url = shared_server
+    with chromium() as page:
         page.goto(f"{url}/optimizers?lang=zh-TW")
         wait_for_app(page, 120)
         page.wait_for_selector(".st-key-momentum_map .js-plotly-plot", timeout=120000)

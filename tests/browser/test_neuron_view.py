@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.helpers import chromium, require_browser, streamlit_server, wait_for_app
+from tests.browser.helpers import chromium, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +24,10 @@ NEURONS_JS = """() => {
 }"""
 
 
-def test_a_2x4_network_on_circle_shows_eight_unit_maps_that_change_while_training() -> None:
-    require_browser()
-    with streamlit_server() as server, chromium() as page:
+def test_a_2x4_network_on_circle_shows_eight_unit_maps_that_change_while_training(shared_server: str) -> None:
+    with chromium() as page:
         # A shared link sets the data set and the network: two hidden layers of 4.
-        page.goto(f"{server}/classification?dataset=circle&depth=2&width=4&epochs=300")
+        page.goto(f"{shared_server}/classification?dataset=circle&depth=2&width=4&epochs=300")
         wait_for_app(page)
         page.get_by_role("button", name="Train", exact=True).click()
         # The first map comes once a worker has imported TensorFlow (a cold
@@ -48,3 +47,5 @@ def test_a_2x4_network_on_circle_shows_eight_unit_maps_that_change_while_trainin
         changed = sum(a != b for a, b in zip(hidden(first), hidden(later), strict=True))
         assert changed >= 8, f"every hidden unit's map changes while training ({changed} of {len(hidden(first))})"
         assert page.locator("[data-testid='stException']").count() == 0
+        page.get_by_role("button", name="Stop", exact=True).click()  # the server is shared: leave no job behind
+        page.get_by_text("Stopped after").first.wait_for(timeout=30_000)

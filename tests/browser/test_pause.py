@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser.helpers import chromium, require_browser, streamlit_server
+from tests.browser.helpers import chromium
 from tests.browser.test_pages_live import live_points, open_wine, set_number
 
 pytestmark = pytest.mark.browser
@@ -28,10 +28,9 @@ def wait_until(condition, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
-def test_pause_step_resume_draws_one_unbroken_curve() -> None:
-    require_browser()
-    with streamlit_server() as server, chromium() as page:
-        open_wine(page, server)
+def test_pause_step_resume_draws_one_unbroken_curve(shared_server: str) -> None:
+    with chromium() as page:
+        open_wine(page, shared_server)
         set_number(page, "Epochs", 40)
         page.get_by_role("button", name="Train", exact=True).click()
         wait_until(lambda: live_points(page) >= 2, 120, "no epochs arrived")
