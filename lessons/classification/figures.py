@@ -122,6 +122,7 @@ def curves_figure(
     total_epochs: int,
     best_epoch: int | None = None,
     stopped_epoch: int | None = None,
+    colour: str | None = None,
 ) -> go.Figure:
     """Binary cross-entropy and accuracy per epoch, training and validation.
 
@@ -132,6 +133,9 @@ def curves_figure(
         total_epochs: Planned epochs (x range).
         best_epoch: Epoch of the lowest validation loss, starred if given.
         stopped_epoch: Where EarlyStopping stopped, marked if given.
+        colour: The run's colour (``dlcore.figures.curves.run_colour``):
+            validation solid and training dashed in it, as on the wine page;
+            default: training blue, validation vermillion.
 
     Returns:
         The figure (two panels side by side).
@@ -143,9 +147,9 @@ def curves_figure(
         horizontal_spacing=0.1,
     )
     for col, (train_key, valid_key) in enumerate((("loss", "val_loss"), ("binary_accuracy", "val_binary_accuracy")), 1):
-        for key, color, label in (
-            (train_key, OKABE_ITO[0], t("clf.curves.train", lang)),
-            (valid_key, OKABE_ITO[1], t("clf.curves.valid", lang)),
+        for key, color, dash, label in (
+            (train_key, colour or OKABE_ITO[0], "dash" if colour else "solid", t("clf.curves.train", lang)),
+            (valid_key, colour or OKABE_ITO[1], "solid", t("clf.curves.valid", lang)),
         ):
             values = _finite(history.get(key, []))
             fig.add_trace(
@@ -156,7 +160,7 @@ def curves_figure(
                     legendgroup=label,
                     showlegend=col == 1,
                     mode="lines+markers" if len(values) <= 60 else "lines",
-                    line={"color": color, "width": NORMAL.line_width},
+                    line={"color": color, "width": NORMAL.line_width, "dash": dash},
                     marker={"size": NORMAL.marker_size * 0.7},
                 ),
                 row=1,

@@ -14,6 +14,7 @@ import streamlit as st
 from dlcore.data import TABLE_CLASSIFIERS, SplitData, data_split
 from dlcore.diagnosis import constant_baseline, diagnose
 from dlcore.export import DataSource
+from dlcore.figures.curves import run_colour
 from dlcore.figures.neuron_view import NeuronState, input_names, neuron_figure, neuron_state, unit_figure
 from dlcore.keras_code import keras_code
 from dlcore.markup import md
@@ -44,6 +45,7 @@ from lessons.classification.model import SUGGESTIONS, auc, confusion, majority_a
 from ui import controls
 from ui.charts import memoized, project, show, show_memoized
 from ui.compute import ComputeError, compute
+from ui.curve_controls import frame_run_number
 from ui.diagnosis_view import show_diagnosis
 from ui.distributions import distributions_view, with_weights_probe
 from ui.export_view import export_section
@@ -60,6 +62,8 @@ SOURCES: dict[str, DataSource] = {
     "wine_good": DataSource("winequality-red.csv", "quality", classification=True, threshold=7),
 }
 TOY_SOURCE = DataSource("", "label", classification=True)  # 2-D sets: no file, code lines only
+
+
 def suggested_specs(dataset: str) -> tuple[ModelSpec, TrainConfig]:
     """The suggested model (sigmoid output) and training for a data set."""
     s = SUGGESTIONS[dataset]
@@ -105,15 +109,26 @@ def data_controls(lang: str) -> dict[str, Any]:
     toy = dataset in TOY_KINDS
     c1, c2, c3, c4 = st.columns(4)
     train_ratio = controls.slider(
-        t("clf.train_ratio", lang), 0.1, 0.9, 0.7, step=0.05, key="train_ratio", help=t("clf.train_ratio_help", lang), where=c1
+        t("clf.train_ratio", lang),
+        0.1,
+        0.9,
+        0.7,
+        step=0.05,
+        key="train_ratio",
+        help=t("clf.train_ratio_help", lang),
+        where=c1,
     )
     data_seed = controls.number_input(
         t("clf.data_seed", lang), 0, 10_000, 0, step=1, key="data_seed", help=t("clf.data_seed_help", lang), where=c2
     )
     data: dict[str, Any] = {"dataset": dataset, "train_fraction": float(train_ratio), "seed": int(data_seed)}
     if toy:
-        noise = controls.slider(t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3)
-        n_points = controls.select_slider(t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4)
+        noise = controls.slider(
+            t("clf.noise", lang), 0.0, 0.5, 0.1, step=0.01, key="noise", help=t("clf.noise_help", lang), where=c3
+        )
+        n_points = controls.select_slider(
+            t("clf.n_points", lang), (100, 200, 400, 800, 1600), value=400, key="n_points", where=c4
+        )
         data.update(noise=float(noise), n_points=int(n_points))
         features = feature_controls(lang)
         if features:  # only when chosen: runs and links without features stay as they were
@@ -133,7 +148,11 @@ def feature_controls(lang: str) -> tuple[str, ...]:
     """
     st.caption(t("nv.features", lang), help=t("nv.features_help", lang))
     columns = st.columns(len(FEATURES))
-    chosen = [name for name, col in zip(FEATURES, columns, strict=True) if controls.checkbox(t(f"nv.feature.{name}", lang), key=f"feature_{name}", where=col)]
+    chosen = [
+        name
+        for name, col in zip(FEATURES, columns, strict=True)
+        if controls.checkbox(t(f"nv.feature.{name}", lang), key=f"feature_{name}", where=col)
+    ]
     return feature_tuple(chosen)
 
 
@@ -203,7 +222,8 @@ def cross_entropy_explainer(lang: str) -> None:
 
 
 def live_curves(frame: LiveFrame, lang: str) -> go.Figure:
-    """Loss and accuracy curves of the running job or the latest run."""
+    """Loss and accuracy curves of the running job or the latest run, in
+    the run's colour (as in the run history and the distributions)."""
     result = (frame.record.result or {}) if frame.record is not None else {}
     return curves_figure(
         frame.history,
@@ -211,6 +231,7 @@ def live_curves(frame: LiveFrame, lang: str) -> go.Figure:
         total_epochs=frame.total_epochs,
         best_epoch=result.get("best_epoch"),
         stopped_epoch=result.get("stopped_epoch"),
+        colour=run_colour(frame_run_number(PAGE, frame)),
     )
 
 
@@ -311,7 +332,9 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
     if not frame.running and len(snapshots) > 1:
         epochs = [s["epoch"] for s in snapshots]
         _keep_valid("neuron_epoch", epochs)
-        epoch = st.select_slider(t("nv.epoch", lang), epochs, value=epochs[-1], key="neuron_epoch", help=t("nv.epoch_help", lang))
+        epoch = st.select_slider(
+            t("nv.epoch", lang), epochs, value=epochs[-1], key="neuron_epoch", help=t("nv.epoch_help", lang)
+        )
         snapshot = snapshots[epochs.index(epoch)]
     state = neuron_state(snapshot)
     grid = plane_grid(data, int(snapshot["size"]))
@@ -331,7 +354,9 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
             fig.update_layout(margin={"b": 10})  # no legend to move below: the maps keep their room
         return fig
 
-    st.plotly_chart(memoized("classification_neurons", signature, network), key="classification_neurons", width="stretch")
+    st.plotly_chart(
+        memoized("classification_neurons", signature, network), key="classification_neurons", width="stretch"
+    )
     pick_col, big_col = st.columns([2, 3])
     with pick_col:
         st.selectbox(
@@ -341,7 +366,17 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
             help=t("nv.unit_help", lang),
             format_func=lambda o: _unit_label(o, state, lang),
         )
-    _unit_detail(state, grid, data, (column, unit), str(meta.get("model", {}).get("activation", "")), lang, pick_col, big_col, signature)
+    _unit_detail(
+        state,
+        grid,
+        data,
+        (column, unit),
+        str(meta.get("model", {}).get("activation", "")),
+        lang,
+        pick_col,
+        big_col,
+        signature,
+    )
 
 
 def _unit_label(option: str, state: NeuronState, lang: str) -> str:
@@ -368,9 +403,14 @@ def _unit_detail(
     weights = state.weights[column - 1]
     kernel = np.asarray(weights["kernel"], dtype=float)[:, unit]
     bias = float(np.asarray(weights["bias"])[unit])
-    senders = input_names(grid.features) if column == 1 else [
-        t("nv.unit.hidden", lang, n=column - 1, unit=i, index=state.layers[column - 2].index) for i in range(len(kernel))
-    ]
+    senders = (
+        input_names(grid.features)
+        if column == 1
+        else [
+            t("nv.unit.hidden", lang, n=column - 1, unit=i, index=state.layers[column - 2].index)
+            for i in range(len(kernel))
+        ]
+    )
     output = column == len(state.layers) + 1
     with text_col:
         st.markdown(t("nv.unit.bias", lang, bias=bias, act="sigmoid" if output else md(activation)))
@@ -401,7 +441,9 @@ def live_extra(frame: LiveFrame, current: dict[str, Any], split: SplitData, lang
     distributions_view(PAGE, frame, lang)  # TensorBoard's distributions (ui.distributions)
     if frame.meta is not None and frame.history.get("val_loss"):
         trained = run_split(frame.meta["data"], current, split)
-        baseline = None if trained is None else constant_baseline("binary_crossentropy", trained.y_train, trained.y_valid)
+        baseline = (
+            None if trained is None else constant_baseline("binary_crossentropy", trained.y_train, trained.y_valid)
+        )
         diagnosis = diagnose(frame.history.get("loss", []), frame.history["val_loss"], baseline=baseline)
         show_diagnosis(diagnosis, lang, running=frame.running, key="classification_dx")
 

@@ -21,6 +21,7 @@ from lessons.overfitting.views import (
 )
 from ui import controls
 from ui.charts import show
+from ui.curve_controls import curve_controls, run_coloured_curves
 from ui.diagnosis_view import diagnosis_text
 from ui.experiment_queue import advance, clear_queue, queued
 from ui.export_view import export_section
@@ -64,11 +65,13 @@ def _experiments_section(lang: str) -> None:
     st.header(t("overfit.exp.title", lang))
     controls.explain(t("overfit.exp.text", lang))
     _queue_controls(lang)
+    curve_controls(lang)  # smoothing and log scale of the curves below (ui.curve_controls)
     live_view(
         PAGE,
         lang,
         planned_epochs=BASELINE.train.epochs,
         loss_name=BASELINE.train.loss,
+        curves=run_coloured_curves(PAGE),
         extra=lambda frame: live_extra(frame, lang),
         on_stop=lambda: clear_queue(PAGE),
     )

@@ -87,3 +87,12 @@ def test_classification_smoothing_and_distributions_live_and_after_the_run() -> 
     assert values(smoothed[0], "y") == pytest.approx(smooth(record.history["loss"], 0.5))
     dist = chart_spec(at, "classification_distributions_chart")
     assert len([trace for trace in dist["data"] if "hovertemplate" in trace]) == 2 * (len(record.meta["model"]["units"]) + 1)
+
+
+def test_overfitting_curves_follow_the_smoothing_and_log_scale_controls() -> None:
+    at = open_page("pages/7_overfitting.py")
+    assert not at.exception
+    at.slider(key="smoothing").set_value(0.6).run()
+    at.toggle(key="log_scale").set_value(True).run()
+    assert not at.exception
+    assert chart_spec(at, "overfitting_live_chart")["layout"]["yaxis"]["type"] == "log"

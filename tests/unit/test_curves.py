@@ -156,3 +156,14 @@ def test_weight_probe_reports_numpys_percentiles_of_the_keras_weights() -> None:
     assert out["reported"][0]["bias"][0] == pytest.approx(-1.0) and out["reported"][0]["bias"][-1] == pytest.approx(1.0)
     print(f"weight probe on the course model (3 × Dense(512)): {out['ms']:.1f} ms per sample")
     assert out["ms"] < 200
+
+
+def test_classification_curves_are_drawn_in_the_runs_colour() -> None:
+    from lessons.classification.figures import curves_figure
+
+    history = {"loss": [0.7, 0.5], "val_loss": [0.72, 0.6], "binary_accuracy": [0.5, 0.8], "val_binary_accuracy": [0.5, 0.7]}
+    fig = curves_figure(history, lang="en", total_epochs=2, colour=run_colour(3))
+    lines = [trace for trace in fig.data if trace.y is not None and len(trace.y) == 2]
+    assert len(lines) == 4 and {trace.line.color for trace in lines} == {run_colour(3)}
+    dashes = {trace.name: trace.line.dash for trace in lines}
+    assert dashes == {"training": "dash", "validation": "solid"}
