@@ -31,6 +31,10 @@ SIGNED_SCALE: list[list[float | str]] = [[0.0, EDGE_NEGATIVE], [0.5, "#FFFFFF"],
 EDGE_MIN_WIDTH, EDGE_MAX_WIDTH = 0.4, 5.0  # px, at |w| = 0 and at the largest |w| of the network
 EDGE_STEPS = 8  # widths drawn: one trace per colour and width step
 UNIT_PX = 46  # a unit's map, px (NORMAL); the figure's height follows the widest column
+# Plotly selects points of scatter-like traces only, not heatmap cells: each
+# unit's map carries a lattice of invisible markers that take its clicks.
+CLICK_LAYER = "neuron_unit"  # the ``meta`` of a unit's click layer
+CLICK_LATTICE = 3  # markers per side of a map
 INPUT_NAMES: dict[str, str] = {
     "x1": "x₁",
     "x2": "x₂",
@@ -187,6 +191,34 @@ def _unit_trace(
     }
 
 
+def unit_option(column: int, unit: int, n_hidden: int) -> str:
+    """The unit picker's option of ``(column, unit)``: ``"out"`` for the output,
+    ``"layer:unit"`` (hidden layer counted from 1) otherwise."""
+    return "out" if column == n_hidden + 1 else f"{column}:{unit}"
+
+
+def _click_trace(k: int, extent: float, option: str, hover: str) -> dict[str, Any]:
+    """Invisible markers over map ``k`` whose click selects its unit (``customdata`` = the option)."""
+    offsets = (np.arange(CLICK_LATTICE) - (CLICK_LATTICE - 1) / 2) * (2 * extent / CLICK_LATTICE)
+    xs, ys = (np.round(a.ravel(), 3).tolist() for a in np.meshgrid(offsets, offsets))
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "customdata": [option] * len(xs),
+        "mode": "markers",
+        "meta": CLICK_LAYER,
+        "marker": {"size": UNIT_PX / CLICK_LATTICE * 1.1, "color": "rgba(0,0,0,0)", "symbol": "square"},
+        # Selecting a unit must not dim the others (there is nothing to dim).
+        "selected": {"marker": {"color": "rgba(0,0,0,0)"}},
+        "unselected": {"marker": {"opacity": 1}},
+        "hovertemplate": hover + "<extra></extra>",
+        "showlegend": False,
+        "xaxis": f"x{k}",
+        "yaxis": f"y{k}",
+    }
+
+
 def _unit_axes(k: int, centre: tuple[float, float], half: tuple[float, float], extent: float) -> dict:
     """Layout entries of the small square axes ``x{k}``/``y{k}`` around ``centre``."""
     (x, y), (hx, hy) = centre, half
@@ -233,6 +265,9 @@ def neuron_figure(
         grid: The maps' grid (its ``features`` are the inputs beyond x₁, x₂).
         lang: Text language.
         selected: ``(column, unit)`` drawn with a dark frame (column 0 = inputs).
+            A click on a hidden or output unit's map selects its invisible
+            markers (``meta`` ``CLICK_LAYER``, ``customdata`` its
+            ``unit_option``).
         width_px: The width the figure is laid out for (its maps stay square
             at other widths: each small axis keeps its aspect ratio).
 
@@ -265,6 +300,8 @@ def neuron_figure(
                 hover = t(key, lang, layer=layer_name, unit=unit, bias=bias)
                 zrange = 1.0 if is_output else state.layers[col - 1].scale
             traces.append(_unit_trace(z, axis, k, zrange, hover, probability=is_output))
+            if col > 0:
+                traces.append(_click_trace(k, grid.extent, unit_option(col, unit, len(state.layers)), hover))
             scale = 1.5 if is_output else 1.0
             layout.update(_unit_axes(k, centres[col][unit], (half[0] * scale, half[1] * scale), grid.extent))
             shapes.append(_frame(k, grid.extent, selected == (col, unit)))
@@ -301,6 +338,8 @@ def neuron_figure(
         height=height,
         margin={"l": 10, "r": 10, "t": 50 + NORMAL.font_size + 24, "b": 10},
         showlegend=False,
+        clickmode="event+select",
+        dragmode=False,
         **layout,
     )
     return go.Figure(data=traces, layout=base)

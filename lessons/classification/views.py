@@ -15,7 +15,7 @@ from dlcore.data import TABLE_CLASSIFIERS, SplitData, data_split
 from dlcore.diagnosis import constant_baseline, diagnose
 from dlcore.export import DataSource
 from dlcore.figures.curves import run_colour
-from dlcore.figures.neuron_view import NeuronState, input_names, neuron_figure, neuron_state, unit_figure
+from dlcore.figures.neuron_view import NeuronState, input_names, neuron_figure, neuron_state, unit_figure, unit_option
 from dlcore.keras_code import keras_code
 from dlcore.markup import md
 from dlcore.runtime.runs import RunRecord, latest_probe
@@ -303,7 +303,11 @@ def _replayed(snapshots: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def _unit_options(state: NeuronState) -> list[str]:
     """The picker's options: ``"out"`` and ``"layer:unit"`` (layer 1-based)."""
-    return ["out", *(f"{n}:{u}" for n, layer in enumerate(state.layers, 1) for u in range(layer.maps.shape[0]))]
+    hidden = len(state.layers)
+    return [
+        "out",
+        *(unit_option(n, u, hidden) for n, layer in enumerate(state.layers, 1) for u in range(layer.maps.shape[0])),
+    ]
 
 
 def _keep_valid(key: str, options: list[Any]) -> None:
@@ -313,10 +317,24 @@ def _keep_valid(key: str, options: list[Any]) -> None:
         del st.session_state[key]
 
 
+NEURONS_CHART = "classification_neurons"
+
+
+def _unit_clicked() -> None:
+    """Chart callback: a click on a unit's map makes it the picker's choice
+    (its click layer's ``customdata``, ``dlcore.figures.neuron_view``)."""
+    selection = (st.session_state.get(NEURONS_CHART) or {}).get("selection") or {}
+    picked = [point["customdata"] for point in selection.get("points") or [] if point.get("customdata")]
+    if picked:
+        option = picked[-1]
+        st.session_state["neuron_unit"] = option[0] if isinstance(option, list) else option
+
+
 def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
     """Every unit's map and every weight (2-D sets), live while a run trains
     and kept afterwards; a unit picker (``neuron_unit``) shows one unit
-    large with its weights in and bias; after a run, a scrubber
+    large with its weights in and bias (a click on a unit's map picks it
+    too); after a run, a scrubber
     (``neuron_epoch``) replays the kept snapshots (chart keys
     ``classification_neurons``, ``classification_unit``)."""
     data = frame.meta["data"] if frame.running and frame.meta else current
@@ -355,7 +373,11 @@ def neuron_view(frame: LiveFrame, current: dict[str, Any], lang: str) -> None:
         return fig
 
     st.plotly_chart(
-        memoized("classification_neurons", signature, network), key="classification_neurons", width="stretch"
+        memoized(NEURONS_CHART, signature, network),
+        key=NEURONS_CHART,
+        width="stretch",
+        on_select=_unit_clicked,
+        selection_mode="points",
     )
     pick_col, big_col = st.columns([2, 3])
     with pick_col:

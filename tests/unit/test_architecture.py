@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import pkgutil
+from collections import Counter
 from pathlib import Path
 
 import dlcore
@@ -154,3 +155,10 @@ def test_the_course_map_is_the_one_list_of_pages() -> None:
     for lesson in LESSONS:
         assert imported_modules(ROOT / lesson.script) == {f"{lesson.package}.page"}  # a two-line entry
         assert (ROOT / lesson.package.replace(".", "/") / "page.py").is_file()
+
+
+def test_test_modules_have_unique_names() -> None:
+    # The test folders are not packages: pytest imports each test module by
+    # its file name, so two files of one name stop the whole run at collection.
+    names = Counter(path.name for path in (ROOT / "tests").rglob("test_*.py"))
+    assert [name for name, count in names.items() if count > 1] == []

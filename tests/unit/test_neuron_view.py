@@ -132,3 +132,30 @@ def test_a_runs_link_carries_its_feature_checkboxes() -> None:
     params = setup_params("classification", meta)
     assert params["feature_x1sq"] == params["feature_sin2"] == "true"
     assert "feature_x2sq" not in params
+
+
+def test_a_click_on_any_hidden_or_output_map_names_that_unit() -> None:
+    from dlcore.figures.neuron_view import CLICK_LAYER, NeuronState, UnitLayer, neuron_figure
+    from dlcore.toy_data import Grid
+
+    rng = np.random.default_rng(0)
+    size, units = 5, (3, 2)
+    shapes = [(2, 3), (3, 2), (2, 1)]
+    weights = tuple(
+        {"index": i, "name": f"dense_{i}", "kernel": rng.normal(size=s).tolist(), "bias": [0.0] * s[1]}
+        for i, s in enumerate(shapes)
+    )
+    layers = tuple(UnitLayer(i, f"dense_{i}", rng.normal(size=(n, size, size)), 1.0) for i, n in enumerate(units))
+    state = NeuronState(7, layers, rng.uniform(size=(size, size)), weights)
+    fig = neuron_figure(state, Grid(1.5, size), lang="en").to_plotly_json()
+    traces = fig["data"]
+    clicks = [(i, trace) for i, trace in enumerate(traces) if trace.get("meta") == CLICK_LAYER]
+    # One click layer per hidden or output unit, none on the inputs, each naming its unit.
+    assert sorted(trace["customdata"][0] for _, trace in clicks) == ["1:0", "1:1", "1:2", "2:0", "2:1", "out"]
+    for i, trace in clicks:
+        heatmap = traces[i - 1]
+        assert heatmap["type"] == "heatmap" and (trace["xaxis"], trace["yaxis"]) == (heatmap["xaxis"], heatmap["yaxis"])
+        assert len(set(trace["customdata"])) == 1 and trace["hovertemplate"]  # clickable: not hoverinfo "skip"
+        # The lattice covers the map: its markers sit inside [−extent, extent], symmetric about the centre.
+        assert min(trace["x"]) == -max(trace["x"]) and 0 < max(trace["x"]) < 1.5
+    assert fig["layout"]["clickmode"] == "event+select"

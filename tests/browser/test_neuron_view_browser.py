@@ -22,7 +22,14 @@ NEURONS_JS = """() => {
   return {title: String(plots[0].layout.title && plots[0].layout.title.text),
           z: maps.map(t => JSON.stringify(t.z && t.z.bdata !== undefined ? t.z.bdata : t.z))};
 }"""
-
+# The page pixel at the centre of the unit map drawn on axes x{k}/y{k}.
+MAP_CENTRE_JS = """(k) => {
+  const gd = [...document.querySelectorAll('.st-key-classification_neurons .js-plotly-plot')]
+    .filter(p => p._fullLayout)
+    .sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height)[0];
+  const L = gd._fullLayout, r = gd.getBoundingClientRect(), x = L['xaxis' + k], y = L['yaxis' + k];
+  return [r.left + x._offset + x._length / 2, r.top + y._offset + y._length / 2];
+}"""
 
 def test_a_2x4_network_on_circle_shows_eight_unit_maps_that_change_while_training(shared_server: str) -> None:
     with chromium() as page:
@@ -49,3 +56,14 @@ def test_a_2x4_network_on_circle_shows_eight_unit_maps_that_change_while_trainin
         assert page.locator("[data-testid='stException']").count() == 0
         page.get_by_role("button", name="Stop", exact=True).click()  # the server is shared: leave no job behind
         page.get_by_text("Stopped after").first.wait_for(timeout=30_000)
+
+        # A click on a unit's map picks it: hidden layer 2's unit 1 is the
+        # 8th map (x1, x2, then layer 1's four, then layer 2's: axes x9/y9).
+        page.locator(".st-key-classification_neurons").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        page.mouse.click(*page.evaluate(MAP_CENTRE_JS, 9))
+        page.wait_for_function(
+            "() => (document.querySelector('.st-key-neuron_unit input') || {}).value?.startsWith('Hidden layer 2, unit 1')",
+            timeout=30_000,
+        )
+        assert page.locator("[data-testid='stException']").count() == 0
