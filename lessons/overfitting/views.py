@@ -14,6 +14,7 @@ from dlcore.experiments import Experiment, in_group
 from dlcore.figures.curves import runs_figure
 from dlcore.keras_code import keras_code
 from dlcore.model_label import layers_label
+from dlcore.runtime.model_store import new_model_id
 from dlcore.runtime.runs import RunRecord, probe_series
 from dlcore.runtime.session_work import QueuedRun
 from dlcore.runtime.tasks import Task
@@ -47,11 +48,26 @@ def model_label(model: ModelSpec, train: TrainConfig, lang: str) -> str:
 
 
 def run_item(model: ModelSpec, train: TrainConfig, label: str, experiment: str | None) -> QueuedRun:
-    """A queue item (task, payload, meta) for one wine run with the gradient probe."""
+    """A queue item (task, payload, meta) for one wine run with the gradient
+    probe; its model is kept, so a paused run whose worker was freed resumes
+    and any run can train more epochs."""
+    model_id = new_model_id()
     return QueuedRun(
         task=Task.TRAIN,
-        payload={"model": to_dict(model), "train": to_dict(train), "data": WINE_DATA, "probes": GRADIENT_PROBE},
-        meta={"model": to_dict(model), "train": to_dict(train), "label": label, "experiment": experiment},
+        payload={
+            "model": to_dict(model),
+            "train": to_dict(train),
+            "data": WINE_DATA,
+            "probes": GRADIENT_PROBE,
+            "model_id": model_id,
+        },
+        meta={
+            "model": to_dict(model),
+            "train": to_dict(train),
+            "label": label,
+            "experiment": experiment,
+            "model_id": model_id,
+        },
     )
 
 

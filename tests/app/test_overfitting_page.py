@@ -67,6 +67,13 @@ def test_load_into_panel_then_train_a_variant() -> None:
     record = page_runs(at, "overfitting")[-1]
     assert record.meta["experiment"] is None and record.meta["model"]["dropout"] == 0.3
     assert record.epochs_run == 2 and record.extras["gradients"][0][0] == 1
+    # The run trains on (its model was kept): the same run, its gradient samples running on.
+    at.number_input(key="more_epochs").set_value(1).run()
+    at.button(key="train_more").click().run()
+    run_until(at, lambda a: not busy(a) and page_runs(a, "overfitting")[-1].epochs_run == 3, timeout=180)
+    assert not at.exception
+    (record,) = page_runs(at, "overfitting")
+    assert [epoch for epoch, _ in record.extras["gradients"]] == [1, 2, 3]
     assert "tensorflow" not in sys.modules and "keras" not in sys.modules
 
 
