@@ -7,6 +7,7 @@ Only histories and small metadata are kept (never models), at most
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -175,18 +176,25 @@ def add_run(runs: list[RunRecord], record: RunRecord, cap: int = RUN_CAP) -> lis
 
 
 def eta_seconds(seconds: list[float], total_epochs: int) -> float | None:
-    """Remaining time from the mean epoch time so far, or None before epoch 1."""
+    """Remaining time from the median epoch time so far, or None before epoch 1.
+
+    ``seconds`` are the times since training began at each epoch's end, so
+    epoch k took ``seconds[k] − seconds[k−1]``. The median of those, unlike
+    their mean, ignores the epochs a Pause held (a hold is an epoch or two
+    that lasted minutes).
+    """
     if not seconds:
         return None
-    per_epoch = seconds[-1] / len(seconds)
+    per_epoch = statistics.median(b - a for a, b in zip([0.0, *seconds], seconds, strict=False))
     return per_epoch * max(total_epochs - len(seconds), 0)
 
 
 def truncated(record: RunRecord, epochs: int) -> RunRecord:
     """The run's first ``epochs`` epochs (what a continuation started from)."""
     extras = dict(record.extras)
-    if "gradients" in extras:
-        extras["gradients"] = [pair for pair in extras["gradients"] if int(pair[0]) <= epochs]
+    for name in SAMPLED_EXTRAS:  # [epoch, sample] pairs, or snapshots with an "epoch"
+        if name in extras:
+            extras[name] = [s for s in extras[name] if int(s["epoch"] if isinstance(s, dict) else s[0]) <= epochs]
     return replace(
         record,
         history={name: values[:epochs] for name, values in record.history.items()},

@@ -203,3 +203,30 @@ def test_a_paused_run_comes_back_paused_and_a_continued_one_keeps_its_first_part
     assert whole.epochs_run == 6 and whole.history["val_loss"][4:] == [0.2, 0.01]
     assert whole.seconds == [1.0, 2.0, 3.0, 4.0, 4.5, 5.0] and whole.result["best_epoch"] == 6
     assert whole.run_id == "r1" and whole.number == 1
+
+
+def test_a_continuations_base_keeps_only_its_own_epochs_samples() -> None:
+    from dataclasses import replace
+
+    from dlcore.runtime.runs import truncated
+
+    run = record(1, epochs=6)
+    extras = {
+        "gradients": [[epoch, [0.1]] for epoch in (1, 3, 6)],
+        "weights": [[epoch, []] for epoch in (1, 4, 6)],
+        "neurons": [{"epoch": epoch} for epoch in (1, 2, 5, 6)],
+    }
+    base = truncated(replace(run, extras=extras), 4)
+    assert [pair[0] for pair in base.extras["gradients"]] == [1, 3]
+    assert [pair[0] for pair in base.extras["weights"]] == [1, 4]
+    assert [snapshot["epoch"] for snapshot in base.extras["neurons"]] == [1, 2]
+    assert base.epochs_run == 4
+
+
+def test_the_time_left_ignores_the_epochs_a_pause_held() -> None:
+    from dlcore.runtime.runs import eta_seconds
+
+    # Epochs of 1 s, then epoch 3 held for a minute: 6 epochs left at 1 s each.
+    assert eta_seconds([1.0, 2.0, 62.0, 63.0], 10) == pytest.approx(6.0)
+    assert eta_seconds([2.0, 4.0], 5) == pytest.approx(6.0)
+    assert eta_seconds([], 5) is None
