@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,6 +102,24 @@ def streamlit_server(env: dict[str, str] | None = None) -> Iterator[str]:
             pass
 
 
+def _local_only(blocked: list[str]) -> Callable[[Any], None]:
+    """A route handler that lets 127.0.0.1 through and aborts and records any other request.
+
+    It takes the route alone: Playwright passes a handler of two parameters
+    the request as its second argument.
+    """
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    return guard
+
+
 @contextmanager
 def chromium_pages(count: int, viewport: tuple[int, int] = (1280, 900)) -> Iterator[list]:
     """``count`` headless Chromium pages, each in its own browser context (its
@@ -116,16 +135,7 @@ def chromium_pages(count: int, viewport: tuple[int, int] = (1280, 900)) -> Itera
                 context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
                 page = context.new_page()
                 blocked: list[str] = []
-
-                def guard(route, blocked: list[str] = blocked) -> None:
-                    url = route.request.url
-                    if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
-                        route.continue_()
-                    else:
-                        blocked.append(url)
-                        route.abort()
-
-                page.route("**/*", guard)
+                page.route("**/*", _local_only(blocked))
                 page.blocked_requests = blocked
                 pages.append(page)
             yield pages
