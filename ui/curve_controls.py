@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dlcore.curve_stats import SMOOTHING_MAX
-from dlcore.figures.curves import CurveOptions, loss_figure, run_colour
+from dlcore.figures.curves import CurveOptions, run_colour
 from dlcore.text import t
 from ui import controls
 from ui.session_jobs import active_job, session_work
@@ -87,20 +87,9 @@ def run_coloured_curves(page: str) -> Callable[[LiveFrame, str], go.Figure]:
     (``run_colour``, as in the run-history overlay and the distributions),
     the run before it dotted in its own colour."""
 
+    from ui.live import default_curves  # ui.live draws with this module's options
+
     def curves(frame: LiveFrame, lang: str) -> go.Figure:
-        result = (frame.record.result or {}) if frame.record is not None else {}
-        previous = frame.previous
-        return loss_figure(
-            frame.history,
-            lang=lang,
-            total_epochs=frame.total_epochs,
-            loss_name=frame.loss_name,
-            best_epoch=result.get("best_epoch"),
-            stopped_epoch=result.get("stopped_epoch"),
-            compare=previous.history if previous else None,
-            compare_label=f"{t('runs.run', lang)} {previous.number}" if previous else None,
-            colour=run_colour(frame_run_number(page, frame)),
-            compare_colour=run_colour(previous.number) if previous else None,
-        )
+        return default_curves(frame, lang, colour=run_colour(frame_run_number(page, frame)))
 
     return curves

@@ -20,7 +20,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from dlcore.figures.curves import apply_curve_options, loss_figure
+from dlcore.figures.curves import apply_curve_options, loss_figure, run_colour
 from dlcore.figures.style import NORMAL
 from dlcore.runtime.executor import JobSnapshot
 from dlcore.runtime.runs import RunRecord, epoch_seconds, eta_seconds, history_from_events
@@ -66,9 +66,16 @@ class LiveFrame:
     source: str = ""
 
 
-def default_curves(frame: LiveFrame, lang: str) -> go.Figure:
+def default_curves(frame: LiveFrame, lang: str, colour: str | None = None) -> go.Figure:
     """Training and validation loss (``dlcore.figures.curves.loss_figure``), the best
-    epoch and EarlyStopping's stop marked once the run is over."""
+    epoch and EarlyStopping's stop marked once the run is over.
+
+    Args:
+        frame: What the live view shows.
+        lang: Text language.
+        colour: The run's colour (``run_colour``); the compared run then
+            takes its own run colour. Default: the figure's own colours.
+    """
     result = (frame.record.result or {}) if frame.record is not None else {}
     previous = frame.previous
     return loss_figure(
@@ -80,6 +87,8 @@ def default_curves(frame: LiveFrame, lang: str) -> go.Figure:
         stopped_epoch=result.get("stopped_epoch"),
         compare=previous.history if previous else None,
         compare_label=f"{t('runs.run', lang)} {previous.number}" if previous else None,
+        colour=colour,
+        compare_colour=run_colour(previous.number) if previous and colour else None,
     )
 
 
